@@ -1,0 +1,5 @@
+export * from './schema';
+export * from './rules';
+export * from './load';
+export * from './regions';
+export { parseDuration, formatDuration } from './durations';
