@@ -1,15 +1,11 @@
 import type { ProductDefinition } from '../../core/contract';
+import { vpcActions } from './actions';
+import { regional } from './common';
 
-/** VPC 2016-04-28 (RPC). */
+/** VPC 2016-04-28 (RPC): VPCs and vSwitches. Operations, codes and limits: ../README-network.md. */
 export const vpcProduct: ProductDefinition = {
   name: 'vpc',
   style: 'rpc',
   version: '2016-04-28',
-  actions: {
-    DescribeRegions: (_req, ctx) => ({
-      Regions: {
-        Region: ctx.regions.map((id) => ({ RegionId: id, LocalName: id, RegionEndpoint: `vpc.${id}.aliyuncs.com` })),
-      },
-    }),
-  },
+  actions: regional(vpcActions),
 };
