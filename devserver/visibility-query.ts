@@ -97,11 +97,28 @@ const SYSTEM_FIELDS: FieldDef[] = [
   systemField('TaskQueue', 'Keyword'),
 ];
 
-/** Search attributes Temporal predefines; their values live in `row.searchAttributes` like custom ones. */
+/**
+ * Search attributes Temporal predefines. Their values are read from `row.searchAttributes` like custom
+ * ones, so the server fills those it knows (e.g. ParentWorkflowId) and the rest are simply NULL; clients
+ * such as Temporal UI use them in filters (`TemporalNamespaceDivision IS NULL`, `ParentWorkflowId IS NULL`).
+ */
 const PREDEFINED_ATTRIBUTES: Record<string, SearchAttributeType> = {
   TemporalChangeVersion: 'KeywordList',
   BuildIds: 'KeywordList',
   BinaryChecksums: 'KeywordList',
+  TemporalNamespaceDivision: 'Keyword',
+  ParentWorkflowId: 'Keyword',
+  ParentRunId: 'Keyword',
+  RootWorkflowId: 'Keyword',
+  RootRunId: 'Keyword',
+  BatcherUser: 'Keyword',
+  BatcherNamespace: 'Keyword',
+  TemporalScheduledById: 'Keyword',
+  TemporalScheduledStartTime: 'Datetime',
+  TemporalSchedulePaused: 'Bool',
+  HistoryLength: 'Int',
+  HistorySizeBytes: 'Int',
+  StateTransitionCount: 'Int',
 };
 
 function resolveFields(known: Record<string, SearchAttributeType>): Map<string, FieldDef> {

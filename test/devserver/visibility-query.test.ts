@@ -195,6 +195,13 @@ describe('parseVisibilityQuery: matching', () => {
     rejects(`CustomTextField STARTS_WITH 'x'`, 17, /not supported for Text/);
   });
 
+  test('predefined Temporal attributes are known and NULL unless the server fills them', () => {
+    assert.deepEqual(ids(`TemporalNamespaceDivision IS NULL AND ParentWorkflowId IS NULL`).length, 4);
+    const child = row({ id: 'child', searchAttributes: { ParentWorkflowId: 'a', HistoryLength: 12 } });
+    assert.deepEqual(ids(`ParentWorkflowId = 'a' AND HistoryLength > 10`, [child, ...ROWS]), ['child']);
+    rejects(`HistoryLength = 'x'`, 17, /Int attribute/);
+  });
+
   test('legacy array-valued search attributes match on any element', () => {
     const legacy = row({ id: 'legacy', searchAttributes: { Region: ['cn-beijing'], CustomIntField: ['7'] } });
     assert.deepEqual(ids(`Region = 'cn-beijing' AND CustomIntField = 7`, [legacy]), ['legacy']);
