@@ -1,20 +1,11 @@
 import type { ProductDefinition } from '../../core/contract';
+import { regional } from '../vpc/common';
+import { ecsActions } from './actions';
 
-/** ECS 2014-05-26 (RPC). */
+/** ECS 2014-05-26 (RPC): security groups and instances. Operations, codes and limits: ../README-network.md. */
 export const ecsProduct: ProductDefinition = {
   name: 'ecs',
   style: 'rpc',
   version: '2014-05-26',
-  actions: {
-    DescribeRegions: (_req, ctx) => ({
-      Regions: {
-        Region: ctx.regions.map((id) => ({
-          RegionId: id,
-          LocalName: id,
-          RegionEndpoint: `ecs.${id}.aliyuncs.com`,
-          Status: 'available',
-        })),
-      },
-    }),
-  },
+  actions: regional(ecsActions),
 };
