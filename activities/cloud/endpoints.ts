@@ -45,14 +45,14 @@ export function endpointOverrideFrom(
 ): string | undefined {
   const raw = (configured ?? env[ENDPOINT_ENV] ?? '').trim();
   if (raw === '') return undefined;
+  if (!/^https?:\/\//i.test(raw)) {
+    throw new Error(`${ENDPOINT_ENV} / endpoint "${raw}" must start with http:// or https://`);
+  }
   let parsed: URL;
   try {
     parsed = new URL(raw);
   } catch {
     throw new Error(`${ENDPOINT_ENV} / endpoint "${raw}" is not a URL; expected e.g. http://127.0.0.1:9100`);
-  }
-  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
-    throw new Error(`${ENDPOINT_ENV} / endpoint "${raw}" must start with http:// or https://`);
   }
   if (parsed.pathname !== '/' || parsed.search !== '') {
     throw new Error(`${ENDPOINT_ENV} / endpoint "${raw}" must have no path or query (APIs are served at "/")`);

@@ -7,6 +7,7 @@ import { signRoaRequest } from './roa-signer';
 import {
   badResponseError,
   DEFAULT_TIMEOUT_MS,
+  httpStatusError,
   requestIdFrom,
   trackedAgent,
   transportError,
@@ -174,13 +175,16 @@ function errorFromResponse(ctx: CallContext, response: RoaResponse): AlibabaClou
   } catch {
     parsed = undefined;
   }
-  const code = str(parsed?.Code) ?? str(parsed?.ErrorCode) ?? str(parsed?.code);
-  if (!parsed || !code) return badResponseError(ctx, response.status, text, response.requestId);
+  if (!parsed) return badResponseError(ctx, response.status, text, response.requestId);
+  const code = str(parsed.Code) ?? str(parsed.ErrorCode) ?? str(parsed.code);
+  const message = str(parsed.Message) ?? str(parsed.ErrorMessage) ?? str(parsed.message);
+  const requestId = str(parsed.RequestId) ?? str(parsed.requestId) ?? response.requestId;
+  if (!code) return httpStatusError(ctx, response.status, message, requestId);
   return new AlibabaCloudError({
     ...ctx,
     code,
-    message: str(parsed.Message) ?? str(parsed.ErrorMessage) ?? str(parsed.message) ?? '',
-    requestId: str(parsed.RequestId) ?? str(parsed.requestId) ?? response.requestId,
+    message: message ?? '',
+    requestId,
     hostId: str(parsed.HostId),
     httpStatus: response.status,
   });

@@ -102,7 +102,7 @@ export class FcClient {
     this.#transport = transport;
   }
 
-  createFunction(region: string, input: CreateFunctionInput): Promise<FcFunction> {
+  async createFunction(region: string, input: CreateFunctionInput): Promise<FcFunction> {
     return this.#transport.requestJson<FcFunction>({
       action: 'CreateFunction',
       region,
@@ -113,7 +113,7 @@ export class FcClient {
   }
 
   /** FunctionNotFound → `err.isNotFound`. */
-  getFunction(region: string, functionName: string, options: { qualifier?: string } = {}): Promise<FcFunction> {
+  async getFunction(region: string, functionName: string, options: { qualifier?: string } = {}): Promise<FcFunction> {
     return this.#transport.requestJson<FcFunction>({
       action: 'GetFunction',
       region,
@@ -123,7 +123,7 @@ export class FcClient {
     });
   }
 
-  updateFunction(region: string, functionName: string, input: UpdateFunctionInput): Promise<FcFunction> {
+  async updateFunction(region: string, functionName: string, input: UpdateFunctionInput): Promise<FcFunction> {
     return this.#transport.requestJson<FcFunction>({
       action: 'UpdateFunction',
       region,
@@ -142,7 +142,7 @@ export class FcClient {
     });
   }
 
-  listFunctions(region: string, req: ListFunctionsRequest = {}): Promise<ListFunctionsResponse> {
+  async listFunctions(region: string, req: ListFunctionsRequest = {}): Promise<ListFunctionsResponse> {
     return this.#transport
       .requestJson<ListFunctionsResponse | undefined>({
         action: 'ListFunctions',

@@ -6,6 +6,7 @@ import { encodeRpcParams, type RpcParams } from './params';
 import {
   badResponseError,
   DEFAULT_TIMEOUT_MS,
+  httpStatusError,
   looksLikeTransportFailure,
   requestIdFrom,
   trackedAgent,
@@ -139,13 +140,8 @@ export class RpcClient {
     const record = json as Record<string, unknown>;
     // pop-core treats any body without Code as success, whatever the status.
     if (status !== undefined && status >= 400) {
-      throw new AlibabaCloudError({
-        ...ctx,
-        code: `HttpStatus${status}`,
-        message: typeof record.Message === 'string' ? record.Message : `HTTP ${status} without an error code`,
-        httpStatus: status,
-        requestId: stringOrUndefined(record.RequestId) ?? requestIdFrom(state.headers),
-      });
+      const message = typeof record.Message === 'string' ? record.Message : undefined;
+      throw httpStatusError(ctx, status, message, stringOrUndefined(record.RequestId) ?? requestIdFrom(state.headers));
     }
     return record as T & RpcResponse;
   }

@@ -1,7 +1,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import type { Product } from './endpoints';
-import { AlibabaCloudError, isNetworkErrorCode } from './errors';
+import { AlibabaCloudError, classifyError, isNetworkErrorCode, type Classification } from './errors';
 
 /** Default per-call deadline. pop-core's own default (3 s) is too short for real create calls. */
 export const DEFAULT_TIMEOUT_MS = 30_000;
@@ -92,7 +92,9 @@ export function transportError(
       cause,
     });
   }
-  const message = cause instanceof Error ? cause.message : String(cause);
+  // httpx glues "POST <url> failed." onto socket errors; the context is in our own message already.
+  const raw = cause instanceof Error ? cause.message : String(cause);
+  const message = raw.replace(/\s*(GET|POST|PUT|DELETE) \S+ failed\.$/, '').trim() || 'connection failed';
   return new AlibabaCloudError({
     ...ctx,
     code: code ?? 'NetworkError',
@@ -115,16 +117,39 @@ export function looksLikeTransportFailure(cause: unknown, state: ExchangeState):
   return state.status === undefined && (cause instanceof Error || /timeout/i.test(name));
 }
 
-/** Builds the error for an HTTP answer that is not a well-formed Alibaba response. */
-export function badResponseError(ctx: CallContext, status: number | undefined, body: string, requestId?: string) {
+/** Builds the error for an HTTP answer whose body is not a well-formed Alibaba response. */
+export function badResponseError(
+  ctx: CallContext,
+  status: number | undefined,
+  body: string,
+  requestId?: string,
+): AlibabaCloudError {
   const snippet = body.length > 200 ? `${body.slice(0, 200)}…` : body;
-  const serverSide = status !== undefined && status >= 500;
   return new AlibabaCloudError({
     ...ctx,
     code: 'BadResponse',
     message: `unexpected response${status !== undefined ? ` (HTTP ${status})` : ''}: ${JSON.stringify(snippet)}`,
     httpStatus: status,
     requestId,
-    classification: serverSide ? { kind: 'server', retryable: true } : { kind: 'bad-response', retryable: false },
+    classification: statusClassification(status),
   });
+}
+
+/** Builds the error for an HTTP error status whose JSON body carries no Alibaba error code. */
+export function httpStatusError(ctx: CallContext, status: number, message: string | undefined, requestId?: string) {
+  return new AlibabaCloudError({
+    ...ctx,
+    code: `HttpStatus${status}`,
+    message: message ?? `HTTP ${status} without an error code`,
+    httpStatus: status,
+    requestId,
+    classification: statusClassification(status),
+  });
+}
+
+/** An error status speaks for itself (5xx retryable, 403 permission...); a 2xx with a broken body does not. */
+function statusClassification(status: number | undefined): Classification {
+  return status !== undefined && status >= 400
+    ? classifyError(undefined, status)
+    : { kind: 'bad-response', retryable: false };
 }
