@@ -1,28 +1,12 @@
 import { cidrContains, cidrsOverlap, GATEWAY_EGRESS_RANGE, parseCidr, PRIVATE_RANGES, type Ipv4Cidr } from './cidr';
 import { KNOWN_REGIONS, isKnownRegion } from './regions';
+import { vpcsInScenario, type VpcKey } from './scenario';
 import { DEDICATED_INSTANCE_SPECS, type RunConfig } from './schema';
 
 /** One problem found in a run configuration: where, what, and how to fix it. */
 export interface ConfigProblem {
   path: string;
   message: string;
-}
-
-type VpcKey = keyof RunConfig['vpcs'];
-
-/** The VPCs a scenario creates, with the region each lives in. */
-export function vpcsInScenario(config: RunConfig): { key: VpcKey; region: string }[] {
-  const vpcs: { key: VpcKey; region: string }[] = [
-    { key: 'apiAccess', region: config.regions.gateway },
-    { key: 'backend', region: config.regions.gateway },
-  ];
-  if (config.scenario === 'cross-region') vpcs.push({ key: 'fcAccess', region: config.regions.function });
-  return vpcs;
-}
-
-/** Region where the function (and its VPC) lives: Scenario 1 keeps everything in the gateway's region. */
-export function functionRegionOf(config: RunConfig): string {
-  return config.scenario === 'cross-region' ? config.regions.function : config.regions.gateway;
 }
 
 /**

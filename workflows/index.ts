@@ -1,0 +1,3 @@
+/** Workflow entry points (the worker bundles this file). */
+export { sameRegionAccess, crossRegionAccess } from './scenarios';
+export { teardown } from './teardown';
