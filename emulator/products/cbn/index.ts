@@ -1,21 +1,15 @@
 import type { ProductDefinition } from '../../core/contract';
+import { cbnActions } from './actions';
+import { cenRouteTicket } from './ticket';
 
-/** CBN (CEN) 2017-09-12 (RPC). */
+/**
+ * CBN (CEN) 2017-09-12 (RPC), Basic Edition semantics. CEN is global, so the request's region is not
+ * checked; regions named in parameters are. Operations, codes and limits: ../README-network.md.
+ */
 export const cbnProduct: ProductDefinition = {
   name: 'cbn',
   style: 'rpc',
   version: '2017-09-12',
-  actions: {
-    DescribeCens: (_req, ctx) => {
-      const cens = ctx.store.list('Cen');
-      return {
-        Cens: {
-          Cen: cens.map((c) => ({ CenId: c.id, Name: c.name ?? '', Status: c.status, CreationTime: c.createdAt })),
-        },
-        TotalCount: cens.length,
-        PageNumber: 1,
-        PageSize: Math.max(cens.length, 10),
-      };
-    },
-  },
+  actions: cbnActions,
+  control: [cenRouteTicket],
 };
