@@ -226,7 +226,10 @@ export interface ApiStageRequest extends Regional {
   GroupId: string;
   ApiId: string;
   StageName: 'RELEASE' | 'PRE' | 'TEST';
-  Description?: string;
+}
+export interface DeployApiRequest extends ApiStageRequest {
+  /** Mandatory for DeployApi (MissingDescription otherwise). */
+  Description: string;
 }
 export interface ApiIdRequest extends Regional {
   GroupId: string;
@@ -303,7 +306,7 @@ export class CloudApiClient {
   describeApis(req: DescribeApisRequest) {
     return this.#rpc.call<DescribeApisResponse>('DescribeApis', req);
   }
-  deployApi(req: ApiStageRequest) {
+  deployApi(req: DeployApiRequest) {
     return this.#rpc.call<object>('DeployApi', req);
   }
   abolishApi(req: ApiStageRequest) {

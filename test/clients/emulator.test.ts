@@ -1,0 +1,353 @@
+/**
+ * The typed clients against the project's emulator (emulator/index.ts): real signatures, real
+ * parameter encodings and response shapes, and the error classes the emulator answers with.
+ */
+import assert from 'node:assert/strict';
+import { after, before, beforeEach, describe, it } from 'node:test';
+import {
+  AlibabaCloudError,
+  createCloudClients,
+  items,
+  trustPolicyFor,
+  type CloudClients,
+} from '../../activities/cloud';
+import { startEmulator, type EmulatorHandle } from '../../emulator';
+
+const KEY = { accessKeyId: 'LTAI5tClientLayerTestKey', accessKeySecret: 'client-layer-test-secret-value' };
+const REGION = 'cn-shanghai';
+
+async function failure(promise: Promise<unknown>): Promise<AlibabaCloudError> {
+  const error = await promise.then(
+    () => assert.fail('expected the call to fail'),
+    (e: unknown) => e,
+  );
+  assert.ok(error instanceof AlibabaCloudError, `expected AlibabaCloudError, got ${String(error)}`);
+  return error;
+}
+
+describe('typed clients against the emulator', () => {
+  let emu: EmulatorHandle;
+  let cloud: CloudClients;
+
+  before(async () => {
+    emu = await startEmulator({ port: 0, ...KEY });
+    cloud = createCloudClients({ endpoint: emu.url, credentials: KEY, timeoutMs: 5_000, env: {} });
+  });
+  after(() => emu.close());
+  beforeEach(() => emu.reset());
+
+  /** Lets the emulator's asynchronous transitions (Pending → Available, ...) happen. */
+  const settle = () => emu.advanceClock(600_000);
+
+  async function availableVpc(name: string, cidr = '192.168.0.0/16'): Promise<string> {
+    const { VpcId } = await cloud.vpc.createVpc({ RegionId: REGION, VpcName: name, CidrBlock: cidr });
+    settle();
+    return VpcId;
+  }
+
+  it('STS: the account id, also looked up for the FC endpoint', async () => {
+    const identity = await cloud.sts.getCallerIdentity();
+    assert.equal(identity.AccountId, emu.accountId);
+    assert.equal(await cloud.accountId(), emu.accountId);
+  });
+
+  it('VPC: create (idempotent token) → Pending → Available, look-up by name, vSwitch, delete, NotFound', async () => {
+    const req = { RegionId: REGION, VpcName: 'client-vpc', CidrBlock: '192.168.0.0/16', ClientToken: 'tok-vpc-1' };
+    const created = await cloud.vpc.createVpc(req);
+    assert.match(created.VpcId, /^vpc-/);
+    assert.ok(created.RequestId);
+    assert.equal((await cloud.vpc.createVpc(req)).VpcId, created.VpcId, 'same token, same VPC');
+
+    const pending = await cloud.vpc.describeVpcAttribute({ RegionId: REGION, VpcId: created.VpcId });
+    assert.equal(pending.Status, 'Pending');
+    settle();
+    const byName = await cloud.vpc.describeVpcs({ RegionId: REGION, VpcName: 'client-vpc' });
+    assert.deepEqual(
+      items(byName.Vpcs).map((v) => [v.VpcId, v.Status]),
+      [[created.VpcId, 'Available']],
+    );
+
+    const zone = items((await cloud.vpc.describeZones({ RegionId: REGION })).Zones)[0].ZoneId;
+    const { VSwitchId } = await cloud.vpc.createVSwitch({
+      RegionId: REGION,
+      VpcId: created.VpcId,
+      ZoneId: zone,
+      CidrBlock: '192.168.1.0/24',
+      VSwitchName: 'client-vsw',
+    });
+    settle();
+    const vsw = await cloud.vpc.describeVSwitchAttributes({ RegionId: REGION, VSwitchId });
+    assert.equal(vsw.Status, 'Available');
+    assert.equal(vsw.VpcId, created.VpcId);
+
+    const blocked = await failure(cloud.vpc.deleteVpc({ RegionId: REGION, VpcId: created.VpcId }));
+    assert.match(blocked.code, /^DependencyViolation/);
+    assert.equal(blocked.kind, 'dependency');
+    assert.equal(blocked.retryable, true);
+
+    await cloud.vpc.deleteVSwitch({ RegionId: REGION, VSwitchId });
+    settle();
+    await cloud.vpc.deleteVpc({ RegionId: REGION, VpcId: created.VpcId });
+    settle();
+    const gone = await failure(cloud.vpc.describeVpcAttribute({ RegionId: REGION, VpcId: created.VpcId }));
+    assert.equal(gone.isNotFound, true);
+    assert.equal(gone.retryable, false);
+  });
+
+  it('VPC: regions are kept apart by RegionId behind one endpoint', async () => {
+    const vpcId = await availableVpc('sh');
+    const other = await failure(cloud.vpc.describeVpcAttribute({ RegionId: 'cn-zhangjiakou', VpcId: vpcId }));
+    assert.equal(other.isNotFound, true);
+  });
+
+  it('ECS: security group with a Permissions.N rule list, read back', async () => {
+    const vpcId = await availableVpc('ecs');
+    const { SecurityGroupId } = await cloud.ecs.createSecurityGroup({
+      RegionId: REGION,
+      VpcId: vpcId,
+      SecurityGroupName: 'backend',
+    });
+    await cloud.ecs.authorizeSecurityGroup({
+      RegionId: REGION,
+      SecurityGroupId,
+      Permissions: [{ IpProtocol: 'tcp', PortRange: '8080/8080', SourceCidrIp: '100.104.0.0/26', Policy: 'accept' }],
+    });
+    const attrs = await cloud.ecs.describeSecurityGroupAttribute({ RegionId: REGION, SecurityGroupId });
+    const rules = items(attrs.Permissions).map((p) => [p.IpProtocol.toLowerCase(), p.PortRange, p.SourceCidrIp]);
+    assert.deepEqual(rules, [['tcp', '8080/8080', '100.104.0.0/26']]);
+    const found = await cloud.ecs.describeSecurityGroups({ RegionId: REGION, VpcId: vpcId });
+    assert.deepEqual(
+      items(found.SecurityGroups).map((g) => g.SecurityGroupId),
+      [SecurityGroupId],
+    );
+    await cloud.ecs.deleteSecurityGroup({ RegionId: REGION, SecurityGroupId });
+  });
+
+  it('RAM: role with a JSON trust policy; EntityAlreadyExists and EntityNotExist classified', async () => {
+    const req = { RoleName: 'client-fc-role', AssumeRolePolicyDocument: trustPolicyFor('fc.aliyuncs.com') };
+    const { Role } = await cloud.ram.createRole(req);
+    assert.equal(Role.RoleName, 'client-fc-role');
+    assert.deepEqual(JSON.parse(Role.AssumeRolePolicyDocument ?? '{}'), req.AssumeRolePolicyDocument);
+    assert.equal((await failure(cloud.ram.createRole(req))).isAlreadyExists, true);
+
+    const policy = {
+      RoleName: req.RoleName,
+      PolicyType: 'System',
+      PolicyName: 'AliyunECSNetworkInterfaceManagementAccess',
+    } as const;
+    await cloud.ram.attachPolicyToRole(policy);
+    assert.equal((await failure(cloud.ram.attachPolicyToRole(policy))).isAlreadyExists, true);
+    const listed = await cloud.ram.listPoliciesForRole({ RoleName: req.RoleName });
+    assert.deepEqual(
+      items(listed.Policies).map((p) => p.PolicyName),
+      [policy.PolicyName],
+    );
+    await cloud.ram.detachPolicyFromRole(policy);
+    await cloud.ram.deleteRole({ RoleName: req.RoleName });
+    assert.equal((await failure(cloud.ram.getRole({ RoleName: req.RoleName }))).isNotFound, true);
+  });
+
+  it('CloudAPI: dedicated instance CREATING → RUNNING with its egress CIDR, group, VPC access, API with JSON configs', async () => {
+    const { InstanceId } = await cloud.cloudapi.createInstance({
+      RegionId: REGION,
+      InstanceName: 'client-gw',
+      InstanceSpec: 'api.s1.small',
+      HttpsPolicy: 'HTTPS2_TLS1_0',
+      ChargeType: 'PostPaid',
+      Token: 'tok-gw-1',
+    });
+    const creating = items((await cloud.cloudapi.describeInstances({ RegionId: REGION, InstanceId })).Instances);
+    assert.equal(creating[0].Status, 'CREATING');
+    settle();
+    const [gw] = items((await cloud.cloudapi.describeInstances({ RegionId: REGION, InstanceId })).Instances);
+    assert.equal(gw.Status, 'RUNNING');
+    assert.match(gw.VpcEgressAddress ?? '', /^\d+\.\d+\.\d+\.\d+\/\d+$/);
+
+    const vpcId = await availableVpc('gw-backend');
+    const { SecurityGroupId } = await cloud.ecs.createSecurityGroup({ RegionId: REGION, VpcId: vpcId });
+    const zone = items((await cloud.vpc.describeZones({ RegionId: REGION })).Zones)[0].ZoneId;
+    const { VSwitchId } = await cloud.vpc.createVSwitch({
+      RegionId: REGION,
+      VpcId: vpcId,
+      ZoneId: zone,
+      CidrBlock: '192.168.2.0/24',
+    });
+    settle();
+    const run = await cloud.ecs.runInstances({
+      RegionId: REGION,
+      ImageId: 'aliyun_3_x64_20G_alibase_20240819.vhd',
+      InstanceType: 'ecs.t6-c1m1.large',
+      VSwitchId,
+      SecurityGroupId,
+      InstanceName: 'backend',
+      UserData: Buffer.from('#!/bin/sh\n').toString('base64'),
+      ClientToken: 'tok-ecs-1',
+    });
+    const [ecsId] = items(run.InstanceIdSets);
+    assert.match(ecsId, /^i-/);
+
+    await cloud.cloudapi.setVpcAccess({
+      RegionId: REGION,
+      Name: 'backend',
+      VpcId: vpcId,
+      InstanceId: ecsId,
+      Port: 8080,
+    });
+    const accesses = await cloud.cloudapi.describeVpcAccesses({ RegionId: REGION, Name: 'backend' });
+    assert.deepEqual(
+      items(accesses.VpcAccessAttributes).map((a) => [a.VpcId, a.InstanceId, Number(a.Port)]),
+      [[vpcId, ecsId, 8080]],
+    );
+
+    const group = await cloud.cloudapi.createApiGroup({ RegionId: REGION, GroupName: 'client_group', InstanceId });
+    assert.ok(group.GroupId);
+    const { ApiId } = await cloud.cloudapi.createApi({
+      RegionId: REGION,
+      GroupId: group.GroupId,
+      ApiName: 'client_api',
+      Visibility: 'PRIVATE',
+      AuthType: 'ANONYMOUS',
+      RequestConfig: {
+        RequestProtocol: 'HTTP',
+        RequestHttpMethod: 'GET',
+        RequestPath: '/web/cloudapi',
+        RequestMode: 'PASSTHROUGH',
+      },
+      ServiceConfig: {
+        ServiceProtocol: 'HTTP',
+        ServiceHttpMethod: 'GET',
+        ServicePath: '/web/cloudapi',
+        ServiceTimeout: 10_000,
+        ServiceVpcEnable: 'TRUE',
+        VpcConfig: { Name: 'backend' },
+      },
+      ResultType: 'PASSTHROUGH',
+      ResultSample: 'ok',
+    });
+    assert.ok(ApiId);
+    await cloud.cloudapi.deployApi({
+      RegionId: REGION,
+      GroupId: group.GroupId,
+      ApiId,
+      StageName: 'RELEASE',
+      Description: 'client layer test',
+    });
+    const apis = await cloud.cloudapi.describeApis({ RegionId: REGION, GroupId: group.GroupId });
+    assert.deepEqual(
+      items(apis.ApiSummarys).map((a) => a.ApiName),
+      ['client_api'],
+    );
+    await cloud.cloudapi.modifyIntranetDomainPolicy({
+      RegionId: REGION,
+      GroupId: group.GroupId,
+      VpcIntranetEnable: true,
+    });
+    const described = await cloud.cloudapi.describeApiGroup({ RegionId: REGION, GroupId: group.GroupId });
+    assert.ok(described.VpcDomain, 'VPC intranet domain is on');
+
+    const badConfig = await failure(
+      cloud.cloudapi.createApi({
+        RegionId: REGION,
+        GroupId: group.GroupId,
+        ApiName: 'bad_api',
+        Visibility: 'PRIVATE',
+        AuthType: 'ANONYMOUS',
+        RequestConfig: {
+          RequestProtocol: 'HTTP',
+          RequestHttpMethod: 'GET',
+          RequestPath: 'no-slash',
+          RequestMode: 'MAPPING',
+        },
+        ServiceConfig: {
+          ServiceProtocol: 'HTTP',
+          ServiceHttpMethod: 'GET',
+          ServicePath: '/',
+          ServiceTimeout: 1000,
+          ServiceVpcEnable: 'TRUE',
+          VpcConfig: { Name: 'backend' },
+        },
+        ResultType: 'PASSTHROUGH',
+        ResultSample: 'ok',
+      }),
+    );
+    assert.equal(badConfig.kind, 'invalid-input');
+    assert.match(badConfig.message, /RequestPath/);
+  });
+
+  describe('errors the emulator answers with', () => {
+    it('a wrong secret → SignatureDoesNotMatch, an unknown key → InvalidAccessKeyId.NotFound (auth, not retryable)', async () => {
+      const wrongSecret = createCloudClients({
+        endpoint: emu.url,
+        credentials: { accessKeyId: KEY.accessKeyId, accessKeySecret: 'not-the-right-secret' },
+        accountId: emu.accountId,
+        env: {},
+      });
+      for (const call of [
+        () => wrongSecret.vpc.describeVpcs({ RegionId: REGION }),
+        () => wrongSecret.fc.getFunction(REGION, 'fn'),
+      ]) {
+        const error = await failure(call());
+        assert.equal(error.code, 'SignatureDoesNotMatch');
+        assert.equal(error.kind, 'auth');
+        assert.equal(error.retryable, false);
+      }
+      const unknownKey = createCloudClients({
+        endpoint: emu.url,
+        credentials: { accessKeyId: 'LTAI5tSomebodyElse000', accessKeySecret: 'x-secret-value' },
+        env: {},
+      });
+      const error = await failure(unknownKey.sts.getCallerIdentity());
+      assert.match(error.code, /^InvalidAccessKeyId\./);
+      assert.equal(error.kind, 'auth');
+      assert.ok(!error.message.includes('LTAI5tSomebodyElse000'), 'the key id is redacted');
+    });
+
+    it('missing and invalid parameters are invalid-input', async () => {
+      const missing = await failure(cloud.vpc.createVSwitch({ RegionId: REGION } as never));
+      assert.match(missing.code, /^MissingParameter|^InvalidParameter/);
+      assert.equal(missing.kind, 'invalid-input');
+      const badCidr = await failure(cloud.vpc.createVpc({ RegionId: REGION, CidrBlock: '10.0.0.0/33' }));
+      assert.equal(badCidr.kind, 'invalid-input');
+      assert.equal(badCidr.retryable, false);
+    });
+
+    it('injected throttling and 5xx faults are retryable, with the emulator RequestId', async () => {
+      emu.addFault({
+        product: 'vpc',
+        action: 'DescribeVpcs',
+        count: 1,
+        error: { code: 'Throttling.User', httpStatus: 400 },
+      });
+      const throttled = await failure(cloud.vpc.describeVpcs({ RegionId: REGION }));
+      assert.deepEqual([throttled.kind, throttled.retryable], ['throttling', true]);
+      assert.ok(throttled.requestId);
+      // Every matching rule fires on a request: add the next one only now.
+      emu.addFault({
+        product: 'vpc',
+        action: 'DescribeVpcs',
+        count: 1,
+        error: { code: 'ServiceUnavailable', httpStatus: 503 },
+      });
+      const unavailable = await failure(cloud.vpc.describeVpcs({ RegionId: REGION }));
+      assert.deepEqual([unavailable.kind, unavailable.retryable, unavailable.httpStatus], ['server', true, 503]);
+      await cloud.vpc.describeVpcs({ RegionId: REGION });
+    });
+
+    it('a dropped response after the create happened: retryable, outcome unknown, and the VPC exists', async () => {
+      emu.addFault({ product: 'vpc', action: 'CreateVpc', count: 1, dropResponse: true });
+      const error = await failure(cloud.vpc.createVpc({ RegionId: REGION, VpcName: 'ambiguous' }));
+      assert.equal(error.kind, 'network');
+      assert.equal(error.retryable, true);
+      assert.equal(error.outcomeUnknown, true);
+      const found = await cloud.vpc.describeVpcs({ RegionId: REGION, VpcName: 'ambiguous' });
+      assert.equal(items(found.Vpcs).length, 1, 'look it up before creating again');
+    });
+
+    it('added latency beyond the deadline is a timeout with an unknown outcome', async () => {
+      emu.addFault({ product: 'vpc', action: 'DescribeVpcs', count: 1, latencyMs: 2_000 });
+      const impatient = createCloudClients({ endpoint: emu.url, credentials: KEY, timeoutMs: 150, env: {} });
+      const error = await failure(impatient.vpc.describeVpcs({ RegionId: REGION }));
+      assert.deepEqual([error.kind, error.retryable, error.outcomeUnknown], ['timeout', true, true]);
+    });
+  });
+});
