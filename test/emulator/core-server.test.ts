@@ -1,0 +1,117 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { startEmulator, type EmulatorHandle } from '../../emulator';
+import { testProducts } from './core-fixtures';
+import { AK, rpcV1, send, SECRET, v3Request } from './core-signers';
+
+describe('emulator routing and responses', () => {
+  let emu: EmulatorHandle;
+  before(async () => {
+    emu = await startEmulator({ port: 0, products: testProducts, defaultRegion: 'cn-hangzhou' });
+  });
+  after(() => emu.close());
+
+  it('takes the region from RegionId, else a documented endpoint in Host, else the default', async () => {
+    const byParam = await rpcV1(
+      emu.url,
+      'POST',
+      { Action: 'Echo', Version: '2016-04-28', RegionId: 'cn-beijing' },
+      { host: 'vpc.cn-shenzhen.aliyuncs.com' },
+    );
+    assert.equal(byParam.json.Region, 'cn-beijing');
+    const byHost = await rpcV1(
+      emu.url,
+      'POST',
+      { Action: 'Echo', Version: '2016-04-28' },
+      { host: 'vpc.cn-shenzhen.aliyuncs.com' },
+    );
+    assert.equal(byHost.json.Region, 'cn-shenzhen');
+    const vpcEndpoint = await rpcV1(
+      emu.url,
+      'POST',
+      { Action: 'Echo', Version: '2016-04-28' },
+      { host: 'vpc-vpc.cn-wulanchabu.aliyuncs.com' },
+    );
+    assert.equal(vpcEndpoint.json.Region, 'cn-wulanchabu');
+    const byDefault = await rpcV1(emu.url, 'POST', { Action: 'Echo', Version: '2016-04-28' });
+    assert.equal(byDefault.json.Region, 'cn-hangzhou');
+  });
+
+  it('strips protocol parameters and passes the AccessKeyId', async () => {
+    const res = await rpcV1(emu.url, 'GET', {
+      Action: 'Echo',
+      Version: '2016-04-28',
+      'Permissions.1.IpProtocol': 'tcp',
+    });
+    assert.deepEqual(res.json.Params, { 'Permissions.1.IpProtocol': 'tcp' });
+    assert.equal(res.json.AccessKeyId, AK);
+    assert.equal(res.headers['content-type'], 'application/json;charset=utf-8');
+    assert.equal(res.headers['x-acs-request-id'], res.json.RequestId);
+  });
+
+  it('answers InvalidAction.NotFound (404) for an unknown action and InvalidVersion for an unknown version', async () => {
+    const action = await rpcV1(emu.url, 'POST', { Action: 'DescribeNothing', Version: '2016-04-28' });
+    assert.equal(action.status, 404);
+    assert.equal(action.json.Code, 'InvalidAction.NotFound');
+    assert.match(String(action.json.Message), /DescribeNothing/);
+    const version = await rpcV1(emu.url, 'POST', { Action: 'Echo', Version: '1999-01-01' });
+    assert.equal(version.status, 400);
+    assert.equal(version.json.Code, 'InvalidVersion');
+    assert.match(String(version.json.Message), /vpc 2016-04-28/);
+    const noVersion = await rpcV1(emu.url, 'POST', { Action: 'Echo' });
+    assert.equal(noVersion.json.Code, 'MissingVersion');
+  });
+
+  it('checks the signature before telling whether the action exists', async () => {
+    const res = await rpcV1(emu.url, 'POST', { Action: 'DescribeNothing', Version: '2016-04-28' }, { secret: 'wrong' });
+    assert.equal(res.json.Code, 'SignatureDoesNotMatch');
+  });
+
+  it('answers 404 for paths no product serves and for unknown ROA routes', async () => {
+    const path = await rpcV1(emu.url, 'GET', { Action: 'Echo', Version: '2016-04-28' });
+    assert.equal(path.status, 200);
+    const other = await v3Request(emu.url, { method: 'GET', path: '/2099-01-01/things' });
+    assert.equal(other.status, 404);
+    assert.equal(other.json.Code, 'InvalidAction.NotFound');
+    const roa = await v3Request(emu.url, { method: 'DELETE', path: '/2023-03-30/unknown/x' });
+    assert.equal(roa.status, 404);
+    assert.match(String(roa.json.Message), /matches no fc 2023-03-30 operation/);
+  });
+
+  it('renders product errors as {RequestId, Code, Message, HostId} with their status', async () => {
+    const res = await rpcV1(emu.url, 'POST', { Action: 'Fail', Version: '2016-04-28', RegionId: 'cn-beijing' });
+    assert.equal(res.status, 409);
+    assert.deepEqual(Object.keys(res.json).sort(), ['Code', 'HostId', 'Message', 'RequestId']);
+    assert.equal(res.json.Code, 'IncorrectStatus.Widget');
+    assert.equal(res.json.HostId, 'vpc.cn-beijing.aliyuncs.com');
+  });
+
+  it('turns a product crash into a JSON InternalError (500)', async () => {
+    const original = console.error;
+    console.error = () => {};
+    try {
+      const res = await rpcV1(emu.url, 'POST', { Action: 'Crash', Version: '2016-04-28' });
+      assert.equal(res.status, 500);
+      assert.equal(res.json.Code, 'InternalError');
+    } finally {
+      console.error = original;
+    }
+  });
+
+  it('answers JSON errors for malformed requests', async () => {
+    const res = await send(emu.url, { method: 'GET', path: '/?Action=%ZZ' });
+    assert.equal(res.status, 400);
+    assert.equal(res.json.Code, 'InvalidParameter');
+  });
+
+  it('keeps secrets, signatures and parameters out of the request log', async () => {
+    await rpcV1(emu.url, 'GET', { Action: 'Echo', Version: '2016-04-28', Password: 'hunter2' });
+    const log = await send(emu.url, { method: 'GET', path: '/_emulator/requests' });
+    assert.equal(log.status, 200);
+    const entries = log.json.requests as Record<string, unknown>[];
+    assert.ok(entries.length > 0);
+    assert.ok(entries.some((e) => e.action === 'Echo' && e.product === 'vpc' && e.status === 200));
+    for (const banned of [SECRET, 'Signature=', '"Signature"', AK, 'hunter2', 'Password', 'AccessKeyId'])
+      assert.ok(!log.text.includes(banned), banned);
+  });
+});
