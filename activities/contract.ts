@@ -448,19 +448,21 @@ export const DELETE_ACTIVITY_BY_KIND = {
 } as const satisfies { [K in InventoryKind]: ActivityName };
 
 /**
- * Safe deletion order from notes/alibaba-apis.md: FC function → RAM role → API Gateway (API, group, VPC
- * access, binding, instance) → CEN (route service, bandwidth, package, attachments, CEN) → ECS, security
+ * Safe deletion order from notes/alibaba-apis.md: FC function → RAM role → (CEN route service) → API Gateway (API, group, VPC
+ * access, binding, instance) → CEN (bandwidth, package, attachments, CEN) → ECS, security
  * groups → vSwitches → VPCs. Earlier kinds are deleted first.
  */
 export const TEARDOWN_ORDER: readonly InventoryKind[] = [
   'fcFunction',
   'ramRole',
+  // Ahead of the notes' CEN block: the route service points at the gateway instance's egress CIDR, so it
+  // goes before the instance it routes to (the step table's dependencies demand it; see step-table.test.ts).
+  'cenRouteService',
   'api',
   'apiGroup',
   'vpcAccess',
   'gatewayVpcBinding',
   'gatewayInstance',
-  'cenRouteService',
   'cenInterRegionBandwidth',
   'cenBandwidthPackage',
   'cenAttachment',

@@ -2,7 +2,7 @@ import { DELETE_ACTIVITY_BY_KIND, type ActivityName, type InventoryKind } from '
 import { functionRegionOf } from '../config/scenario';
 import type { RunConfig, Scenario } from '../config/schema';
 import { RETRY_CLASS_OF, type RetryClass } from './retry-policies';
-import { executionWaves, stepsOf, type RegionRole, type StepName } from './steps';
+import { executionWaves, predecessorsOf, stepsOf, type RegionRole, type StepName } from './steps';
 import { teardownOrder } from './teardown-order';
 
 /**
@@ -130,7 +130,7 @@ export function planRun(config: RunConfig): RunPlan {
         name,
         title: step.title,
         runbookStep: step.runbookStep[config.scenario] ?? 0,
-        dependsOn: step.dependsOn,
+        dependsOn: predecessorsOf(step),
         calls: [...step.activities, ...(step.onFailure ?? [])].map((activity) => ({
           activity,
           retryClass: RETRY_CLASS_OF[activity],

@@ -12,7 +12,7 @@ import {
 } from './messages';
 import { RunState } from './run-state';
 import { createStepHandlers, type Facts, type StepHandlers } from './step-handlers';
-import { executionWaves, stepsOf, type StepDefinition, type StepName } from './steps';
+import { executionWaves, predecessorsOf, stepsOf, type StepDefinition, type StepName } from './steps';
 import { acceptTicketReport, ticketReportProblem, ticketRequestView } from './ticket';
 
 export interface AccessResult {
@@ -45,7 +45,7 @@ export async function runStepTable(
   for (const wave of executionWaves(steps)) {
     for (const name of wave) {
       const step = steps.find((s) => s.name === name) as StepDefinition;
-      const dependencies = step.dependsOn.map((dep) => running.get(dep) as Promise<void>);
+      const dependencies = predecessorsOf(step).map((dep) => running.get(dep) as Promise<void>);
       running.set(
         name,
         Promise.all(dependencies).then(async () => {

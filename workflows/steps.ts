@@ -51,7 +51,13 @@ export interface StepDefinition {
   title: string;
   /** Runbook step number per scenario (0 = checks before step 1). */
   runbookStep: Partial<Record<Scenario, number>>;
+  /** Steps whose resources or facts this step uses. */
   dependsOn: StepName[];
+  /**
+   * Steps this one merely waits for (sequencing, not use): teardown need not reverse these, e.g. the VPC
+   * binding waits for the API setup only because binding makes the instance briefly refuse gateway calls.
+   */
+  sequencedAfter?: StepName[];
   /** Activities the step calls, in order (retry class per activity: workflows/retry-policies.ts). */
   activities: ActivityName[];
   /** Called only when the main path fails (e.g. diagnosing verification). */
@@ -199,7 +205,8 @@ function table(scenario: Scenario): StepDefinition[] {
       name: 'gatewayVpcBinding',
       title: 'Bind the dedicated instance to vpc-api-access and wait until it is RUNNING again',
       runbookStep: both(3, 6),
-      dependsOn: ['deployApi', 'apiAccessVSwitch'],
+      dependsOn: ['gatewayInstance', 'apiAccessVSwitch'],
+      sequencedAfter: ['deployApi'],
       activities: ['bindInstanceToVpc', 'waitDedicatedInstanceRunning'],
       creates: (c) => [{ kind: 'gatewayVpcBinding', name: c.vpcs.apiAccess.name, region: 'gateway' }],
       adoptable: true,
@@ -368,17 +375,24 @@ export function stepNamed(scenario: Scenario, name: StepName): StepDefinition {
  * Groups steps into waves: every step's dependencies are in earlier waves, and steps of one wave are
  * independent of each other. Throws on unknown dependencies or cycles (a broken table).
  */
+/** Everything a step waits for before it starts. */
+export function predecessorsOf(step: StepDefinition): StepName[] {
+  return [...step.dependsOn, ...(step.sequencedAfter ?? [])];
+}
+
 export function executionWaves(steps: readonly StepDefinition[]): StepName[][] {
   const known = new Set(steps.map((s) => s.name));
   for (const step of steps) {
-    for (const dep of step.dependsOn) {
+    for (const dep of predecessorsOf(step)) {
       if (!known.has(dep)) throw new Error(`step "${step.name}" depends on unknown step "${dep}"`);
     }
   }
   const placed = new Set<StepName>();
   const waves: StepName[][] = [];
   while (placed.size < steps.length) {
-    const wave = steps.filter((s) => !placed.has(s.name) && s.dependsOn.every((d) => placed.has(d))).map((s) => s.name);
+    const wave = steps
+      .filter((s) => !placed.has(s.name) && predecessorsOf(s).every((d) => placed.has(d)))
+      .map((s) => s.name);
     if (wave.length === 0) {
       const stuck = steps.filter((s) => !placed.has(s.name)).map((s) => s.name);
       throw new Error(`the step table has a dependency cycle among: ${stuck.join(', ')}`);
@@ -394,7 +408,7 @@ export function executionOrder(steps: readonly StepDefinition[]): StepName[] {
   return executionWaves(steps).flat();
 }
 
-/** Every step the given step depends on, directly or not. */
+/** Every step whose resources the given step builds on, directly or not (sequencing excluded). */
 export function transitiveDependencies(steps: readonly StepDefinition[], name: StepName): Set<StepName> {
   const byName = new Map(steps.map((s) => [s.name, s]));
   const result = new Set<StepName>();
