@@ -115,3 +115,28 @@ describe('emulator routing and responses', () => {
       assert.ok(!log.text.includes(banned), banned);
   });
 });
+
+describe('emulator with every product', () => {
+  it('serves each product on the API version the brief names', async () => {
+    const emu = await startEmulator({ port: 0 });
+    try {
+      const health = await send(emu.url, { method: 'GET', path: '/_emulator/health' });
+      const versions = Object.fromEntries(
+        (health.json.products as { name: string; version: string }[]).map((p) => [p.name, p.version]),
+      );
+      assert.deepEqual(versions, {
+        vpc: '2016-04-28',
+        ecs: '2014-05-26',
+        cloudapi: '2016-07-14',
+        ram: '2015-05-01',
+        cbn: '2017-09-12',
+        sts: '2015-04-01',
+        fc: '2023-03-30',
+      });
+      const sts = await rpcV1(emu.url, 'POST', { Action: 'GetCallerIdentity', Version: '2015-04-01' });
+      assert.equal(sts.json.AccountId, emu.accountId);
+    } finally {
+      await emu.close();
+    }
+  });
+});
