@@ -78,7 +78,7 @@ export function gatewayActivities(clients: GatewayClients, options: ActivityOpti
             ZoneId: input.zoneId,
             HttpsPolicy: input.httpsPolicy,
             ChargeType: 'PostPaid',
-            InstanceType: 'vpc_connect',
+            InstanceType: 'normal',
             Tag: runTag(input.idempotencyKey),
             Token: clientToken(input.idempotencyKey, 'CreateInstance'),
           });
