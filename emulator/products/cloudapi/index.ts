@@ -1,16 +1,47 @@
-import type { ProductDefinition, RpcHandler } from '../../core/contract';
+import type { ProductDefinition } from '../../core/contract';
+import { abolishApi, createApi, deleteApi, deployApi, describeApi, describeApis } from './apis';
+import {
+  createApiGroup,
+  deleteApiGroup,
+  describeApiGroup,
+  describeApiGroups,
+  modifyApiGroupNetworkPolicy,
+  modifyIntranetDomainPolicy,
+} from './groups';
+import {
+  createInstance,
+  deleteInstance,
+  describeInstances,
+  describeZones,
+  modifyInstanceVpcAttributeForConsole,
+} from './instances';
+import { describeVpcAccesses, removeVpcAccess, setVpcAccess } from './vpc-accesses';
 
-/** Zones where a dedicated instance can be created (DescribeZones). */
-const describeZones: RpcHandler = (req) => ({
-  Zones: {
-    Zone: [`${req.region}-a`, `${req.region}-b`].map((zoneId) => ({ ZoneId: zoneId, LocalName: zoneId })),
-  },
-});
-
-/** API Gateway (CloudAPI) 2016-07-14, RPC. */
+/** API Gateway (CloudAPI) 2016-07-14, RPC: dedicated instances, groups, APIs and VPC authorizations. */
 export const cloudapiProduct: ProductDefinition = {
   name: 'cloudapi',
   style: 'rpc',
   version: '2016-07-14',
-  actions: { DescribeZones: describeZones },
+  actions: {
+    DescribeZones: describeZones,
+    CreateInstance: createInstance,
+    DescribeInstances: describeInstances,
+    DeleteInstance: deleteInstance,
+    ModifyInstanceVpcAttributeForConsole: modifyInstanceVpcAttributeForConsole,
+    SetVpcAccess: setVpcAccess,
+    RemoveVpcAccess: removeVpcAccess,
+    DescribeVpcAccesses: describeVpcAccesses,
+    CreateApiGroup: createApiGroup,
+    DescribeApiGroup: describeApiGroup,
+    DescribeApiGroups: describeApiGroups,
+    DeleteApiGroup: deleteApiGroup,
+    ModifyIntranetDomainPolicy: modifyIntranetDomainPolicy,
+    ModifyApiGroupNetworkPolicy: modifyApiGroupNetworkPolicy,
+    CreateApi: createApi,
+    DescribeApis: describeApis,
+    DescribeApi: describeApi,
+    DeployApi: deployApi,
+    AbolishApi: abolishApi,
+    DeleteApi: deleteApi,
+  },
 };

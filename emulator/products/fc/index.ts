@@ -1,22 +1,18 @@
-import { ApiError } from '../../core/contract';
 import type { ProductDefinition } from '../../core/contract';
+import { createFunction, deleteFunction, getFunction, listFunctions, updateFunction } from './functions';
 
-/** Function Compute 3.0 (2023-03-30), ROA. */
+const FUNCTIONS = '/2023-03-30/functions';
+
+/** Function Compute 3.0 (2023-03-30), ROA: functions and synchronous invocations. */
 export const fcProduct: ProductDefinition = {
   name: 'fc',
   style: 'roa',
   version: '2023-03-30',
   routes: [
-    {
-      method: 'GET',
-      pattern: '/2023-03-30/functions/:functionName',
-      action: 'GetFunction',
-      handler: (req, ctx) => {
-        const fn = ctx.store.get('FcFunction', req.pathParams.functionName ?? '');
-        if (!fn)
-          throw new ApiError(404, 'FunctionNotFound', `function '${req.pathParams.functionName}' does not exist`);
-        return { status: 200, body: { functionName: fn.id, state: fn.status } };
-      },
-    },
+    { method: 'POST', pattern: FUNCTIONS, action: 'CreateFunction', handler: createFunction },
+    { method: 'GET', pattern: FUNCTIONS, action: 'ListFunctions', handler: listFunctions },
+    { method: 'GET', pattern: `${FUNCTIONS}/:functionName`, action: 'GetFunction', handler: getFunction },
+    { method: 'PUT', pattern: `${FUNCTIONS}/:functionName`, action: 'UpdateFunction', handler: updateFunction },
+    { method: 'DELETE', pattern: `${FUNCTIONS}/:functionName`, action: 'DeleteFunction', handler: deleteFunction },
   ],
 };
