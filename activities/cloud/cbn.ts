@@ -83,7 +83,7 @@ export interface CreateCenBandwidthPackageRequest {
 }
 export interface CreateCenBandwidthPackageResponse {
   CenBandwidthPackageId: string;
-  OrderId?: string;
+  CenBandwidthPackageOrderId?: string;
 }
 export interface CenBandwidthPackageRequest {
   CenId: string;

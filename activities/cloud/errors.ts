@@ -65,7 +65,7 @@ const CODE_RULES: ReadonlyArray<readonly [CodeMatcher, ErrorKind, boolean]> = [
   // Busy or wrong-state resources: the state changes by itself, so waiting helps.
   [/^IncorrectStatus(\.|$)/, 'conflict', true],
   [/^Incorrect\w*Status(\.|$)/, 'conflict', true],
-  [/^InvalidOperation\.\w*Status$/, 'conflict', true],
+  [/^InvalidOperation\.\w*Status(NotAllow(ed)?|NotSupport(ed)?)?$/, 'conflict', true],
   [/^InvalidStatus\.\w*/, 'conflict', true],
   ['TaskConflict', 'conflict', true],
   ['OperationConflict', 'conflict', true],
@@ -75,6 +75,8 @@ const CODE_RULES: ReadonlyArray<readonly [CodeMatcher, ErrorKind, boolean]> = [
   ['ConcurrencyLockTimeout', 'conflict', true],
   ['ConcurrentUpdateError', 'conflict', true],
   [/^DependencyViolation(\.|$)/, 'dependency', true],
+  // RAM: a role with attached policies; only detaching them (the caller's job) unblocks the delete.
+  [/^DeleteConflict(\.|$)/, 'dependency', false],
   // Permission, quota, money.
   [/^Forbidden/, 'permission', false],
   ['NoPermission', 'permission', false],
@@ -86,12 +88,14 @@ const CODE_RULES: ReadonlyArray<readonly [CodeMatcher, ErrorKind, boolean]> = [
   [/^InvalidAccount\.(Unbalance|Arrears)$/, 'billing', false],
   // Existence: often a result rather than a failure (teardown, idempotent creates).
   [/^EntityAlreadyExists(\.|$)/, 'already-exists', false],
+  [/^InvalidOperation\.\w*Exists$/, 'already-exists', false],
+  ['InvalidOperation.ChildInstanceAttached', 'already-exists', false],
   [/AlreadyExists?$/, 'already-exists', false],
   [/^EntityNotExist(\.|$)/, 'not-found', false],
   [/\.NotFound$/, 'not-found', false],
   [/NotFound$/, 'not-found', false],
   [/^NotFound/, 'not-found', false],
-  [/\.NotExist$/, 'not-found', false],
+  [/NotExists?$/, 'not-found', false],
   // Bad parameters.
   [/^MissingParameter/, 'invalid-input', false],
   [/^Missing\w+/, 'invalid-input', false],

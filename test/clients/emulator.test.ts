@@ -274,6 +274,91 @@ describe('typed clients against the emulator', () => {
     assert.match(badConfig.message, /RequestPath/);
   });
 
+  it('CBN: CEN, VPC attachments in two regions, bandwidth, route service with AccessRegionIds.N, teardown', async () => {
+    const hostVpc = await availableVpc('host');
+    const { VpcId: accessVpc } = await cloud.vpc.createVpc({ RegionId: 'cn-zhangjiakou', VpcName: 'access' });
+    settle();
+    const cenReq = { Name: 'client-cen', ClientToken: 'tok-cen-1' };
+    const { CenId } = await cloud.cbn.createCen(cenReq);
+    assert.equal((await cloud.cbn.createCen(cenReq)).CenId, CenId, 'same token, same CEN');
+    settle();
+    const cens = await cloud.cbn.describeCens({ Filter: [{ Key: 'CenId', Value: [CenId] }] });
+    assert.deepEqual(
+      items(cens.Cens).map((c) => [c.CenId, c.Status]),
+      [[CenId, 'Active']],
+    );
+
+    const attach = (vpcId: string, region: string) =>
+      cloud.cbn.attachCenChildInstance({
+        CenId,
+        ChildInstanceId: vpcId,
+        ChildInstanceType: 'VPC',
+        ChildInstanceRegionId: region,
+      });
+    await attach(hostVpc, REGION);
+    const blocked = await failure(attach(accessVpc, 'cn-zhangjiakou'));
+    assert.equal(blocked.code, 'Operation.Blocking');
+    assert.deepEqual([blocked.kind, blocked.retryable], ['conflict', true]);
+    settle();
+    await attach(accessVpc, 'cn-zhangjiakou');
+    settle();
+    const children = await cloud.cbn.describeCenAttachedChildInstances({ CenId });
+    assert.deepEqual(
+      items(children.ChildInstances).map((c) => c.Status),
+      ['Attached', 'Attached'],
+    );
+    const routers = await cloud.cbn.listTransitRouters({ CenId });
+    assert.ok((routers.TransitRouters ?? []).every((r) => r.Type === 'Basic'));
+
+    const { CenBandwidthPackageId } = await cloud.cbn.createCenBandwidthPackage({
+      Bandwidth: 2,
+      GeographicRegionAId: 'China',
+      GeographicRegionBId: 'China',
+      BandwidthPackageChargeType: 'POSTPAY',
+    });
+    await cloud.cbn.associateCenBandwidthPackage({ CenId, CenBandwidthPackageId });
+    settle();
+    await cloud.cbn.setCenInterRegionBandwidthLimit({
+      CenId,
+      LocalRegionId: REGION,
+      OppositeRegionId: 'cn-zhangjiakou',
+      BandwidthLimit: 2,
+    });
+    settle();
+
+    await cloud.cbn.resolveAndRouteServiceInCen({
+      CenId,
+      Host: '100.104.0.0/26',
+      HostRegionId: REGION,
+      HostVpcId: hostVpc,
+      AccessRegionIds: ['cn-zhangjiakou'],
+    });
+    const creating = items((await cloud.cbn.describeRouteServicesInCen({ CenId })).RouteServiceEntries);
+    assert.deepEqual(
+      creating.map((r) => [r.Host, r.AccessRegionId]),
+      [['100.104.0.0/26', 'cn-zhangjiakou']],
+    );
+    settle();
+    const [active] = items((await cloud.cbn.describeRouteServicesInCen({ CenId })).RouteServiceEntries);
+    assert.equal(active.Status, 'Active');
+    await cloud.cbn.deleteRouteServiceInCen({
+      CenId,
+      Host: '100.104.0.0/26',
+      HostRegionId: REGION,
+      AccessRegionId: 'cn-zhangjiakou',
+    });
+    settle();
+    const again = await failure(
+      cloud.cbn.deleteRouteServiceInCen({
+        CenId,
+        Host: '100.104.0.0/26',
+        HostRegionId: REGION,
+        AccessRegionId: 'cn-zhangjiakou',
+      }),
+    );
+    assert.equal(again.isNotFound, true, `${again.code} means already gone`);
+  });
+
   describe('errors the emulator answers with', () => {
     it('a wrong secret → SignatureDoesNotMatch, an unknown key → InvalidAccessKeyId.NotFound (auth, not retryable)', async () => {
       const wrongSecret = createCloudClients({
