@@ -316,9 +316,9 @@ describe('Scenario 1 activities against the emulator', () => {
     for (const kind of TEARDOWN_ORDER) {
       for (const item of inventory.filter((i) => i.kind === kind)) {
         const del = activities[DELETE_ACTIVITY_BY_KIND[kind]] as (i: InventoryItem) => Promise<{ outcome: string }>;
-        const outcome = await mockEnv().run(del, item);
+        const outcome = (await mockEnv().run(del, item)) as { outcome: string };
         assert.equal(outcome.outcome, 'deleted', `${kind} ${item.id}`);
-        const twice = await mockEnv().run(del, item);
+        const twice = (await mockEnv().run(del, item)) as { outcome: string };
         assert.equal(twice.outcome, 'notFound', `${kind} ${item.id} deleted twice`);
       }
     }
