@@ -3,6 +3,7 @@
  * parameter encodings and response shapes, and the error classes the emulator answers with.
  */
 import assert from 'node:assert/strict';
+import { crc32 } from 'node:zlib';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import {
   AlibabaCloudError,
@@ -15,6 +16,36 @@ import { startEmulator, type EmulatorHandle } from '../../emulator';
 
 const KEY = { accessKeyId: 'LTAI5tClientLayerTestKey', accessKeySecret: 'client-layer-test-secret-value' };
 const REGION = 'cn-shanghai';
+
+/** A one-file ZIP (stored, no compression), base64 — what FC's code.zipFile takes. */
+function zipBase64(name: string, content: string): string {
+  const data = Buffer.from(content);
+  const fileName = Buffer.from(name);
+  const crc = crc32(data);
+  const local = Buffer.alloc(30);
+  local.writeUInt32LE(0x04034b50, 0);
+  local.writeUInt16LE(20, 4);
+  local.writeUInt32LE(crc, 14);
+  local.writeUInt32LE(data.length, 18);
+  local.writeUInt32LE(data.length, 22);
+  local.writeUInt16LE(fileName.length, 26);
+  const central = Buffer.alloc(46);
+  central.writeUInt32LE(0x02014b50, 0);
+  central.writeUInt16LE(20, 4);
+  central.writeUInt16LE(20, 6);
+  central.writeUInt32LE(crc, 16);
+  central.writeUInt32LE(data.length, 20);
+  central.writeUInt32LE(data.length, 24);
+  central.writeUInt16LE(fileName.length, 28);
+  const centralOffset = local.length + fileName.length + data.length;
+  const end = Buffer.alloc(22);
+  end.writeUInt32LE(0x06054b50, 0);
+  end.writeUInt16LE(1, 8);
+  end.writeUInt16LE(1, 10);
+  end.writeUInt32LE(central.length + fileName.length, 12);
+  end.writeUInt32LE(centralOffset, 16);
+  return Buffer.concat([local, fileName, data, central, fileName, end]).toString('base64');
+}
 
 async function failure(promise: Promise<unknown>): Promise<AlibabaCloudError> {
   const error = await promise.then(
@@ -357,6 +388,47 @@ describe('typed clients against the emulator', () => {
       }),
     );
     assert.equal(again.isNotFound, true, `${again.code} means already gone`);
+  });
+
+  it('FC 3.0: create → Pending → Active, list by prefix, already exists, delete, not found', async () => {
+    const input = {
+      functionName: 'client_fn',
+      runtime: 'python3.10',
+      handler: 'index.handler',
+      code: { zipFile: zipBase64('index.py', 'def handler(event, context):\n    return "ok"\n') },
+      memorySize: 128,
+      timeout: 10,
+    };
+    const created = await cloud.fc.createFunction(REGION, input);
+    assert.equal(created.functionName, 'client_fn');
+    assert.equal((await failure(cloud.fc.createFunction(REGION, input))).isAlreadyExists, true);
+    settle();
+    const fn = await cloud.fc.getFunction(REGION, 'client_fn');
+    assert.equal(fn.state, 'Active');
+    assert.equal(fn.runtime, 'python3.10');
+    const listed = await cloud.fc.listFunctions(REGION, { prefix: 'client_' });
+    assert.deepEqual(
+      (listed.functions ?? []).map((f) => f.functionName),
+      ['client_fn'],
+    );
+    assert.equal((await failure(cloud.fc.getFunction('cn-zhangjiakou', 'client_fn'))).isNotFound, true);
+
+    await cloud.fc.deleteFunction(REGION, 'client_fn');
+    const gone = await failure(cloud.fc.getFunction(REGION, 'client_fn'));
+    assert.deepEqual([gone.code, gone.isNotFound, gone.httpStatus], ['FunctionNotFound', true, 404]);
+    assert.equal((await failure(cloud.fc.deleteFunction(REGION, 'client_fn'))).isNotFound, true);
+  });
+
+  it('FC 3.0: bad input is a non-retryable InvalidArgument', async () => {
+    const error = await failure(
+      cloud.fc.createFunction(REGION, {
+        functionName: 'bad_fn',
+        runtime: 'python3.10',
+        handler: 'index.handler',
+        code: { zipFile: Buffer.from('not a zip').toString('base64') },
+      }),
+    );
+    assert.deepEqual([error.code, error.kind, error.retryable], ['InvalidArgument', 'invalid-input', false]);
   });
 
   describe('errors the emulator answers with', () => {
