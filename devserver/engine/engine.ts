@@ -1,0 +1,1410 @@
+// The workflow engine: executions, their histories, workflow/activity task dispatch, timers and
+// timeouts. Every state change happens inside `tx`, which journals the changed executions (new events
+// plus a state snapshot) before anything becomes visible, so replaying the journal rebuilds the server.
+import { randomUUID } from 'node:crypto';
+import type { DevClock } from '../clock';
+import { type Msg, durationFromMs, encodeMessage, msFromDuration, protoType, tsFromMs } from '../proto';
+import { alreadyExists, invalidArgument, notFound, required } from '../grpc/status';
+import { Execution, executionKey } from './execution';
+import { TaskQueues } from './matching';
+import {
+  type ActivityState,
+  type ExecState,
+  type ParentInfo,
+  type TaskToken,
+  ParentClosePolicy,
+  RetryState,
+  Status,
+  TimeoutType,
+  UpdateStage,
+  decodeToken,
+  encodeToken,
+  event,
+  eventAttributes,
+} from './model';
+import { decideRetry, timeoutFailure } from './retry';
+import { applyCompletion, unsupportedCommand } from './commands';
+import { Namespaces } from './namespaces';
+
+/** A queued workflow task names the scheduling (`token`) it was queued for; stale ones are skipped. */
+export type WorkflowTask = { kind: 'wf'; key: string; token: number } | { kind: 'query'; key: string; queryId: number };
+export interface ActivityTask {
+  key: string;
+  scheduledEventId: number;
+  attempt: number;
+}
+
+/** Where the engine journals its changes (see devserver/journal.ts). */
+export interface EngineStore {
+  append(record: unknown): number;
+  readAt(offset: number): unknown;
+}
+
+export interface ExecRecord {
+  t: 'exec';
+  state: ExecState;
+  events: Msg[];
+}
+
+const DEFAULT_WFT_TIMEOUT_MS = 10_000;
+/** Long polls answer empty after this (the SDK's own poll deadline is ~70 s). */
+export const DEFAULT_POLL_TIMEOUT_MS = 55_000;
+/** Waiting RPCs (history long poll, update wait) return what they have after this. */
+const WAIT_SLICE_MS = 20_000;
+
+const ReusePolicy = {
+  ALLOW_DUPLICATE: 1,
+  ALLOW_DUPLICATE_FAILED_ONLY: 2,
+  REJECT_DUPLICATE: 3,
+  TERMINATE_IF_RUNNING: 4,
+};
+const ConflictPolicy = { FAIL: 1, USE_EXISTING: 2, TERMINATE_EXISTING: 3 };
+
+export interface StartParams {
+  namespace: string;
+  workflowId: string;
+  workflowType: string;
+  taskQueue: string;
+  input?: Msg;
+  header?: Msg;
+  identity?: string;
+  requestId?: string;
+  executionTimeoutMs?: number;
+  runTimeoutMs?: number;
+  workflowTaskTimeoutMs?: number;
+  memo?: Record<string, Msg>;
+  searchAttributes?: Record<string, Msg>;
+  retryPolicy?: Msg;
+  parent?: ParentInfo;
+  firstExecutionRunId?: string;
+  continuedExecutionRunId?: string;
+  initiator?: number;
+  lastCompletionResult?: Msg;
+  continuedFailure?: Msg;
+  executionExpiresAt?: number;
+  startDelayMs?: number;
+  userMetadata?: Msg;
+  signal?: { name: string; input?: Msg; header?: Msg };
+}
+
+export interface EngineOptions {
+  clock: DevClock;
+  namespaces: Namespaces;
+  store?: EngineStore;
+  pollTimeoutMs?: number;
+  log?: (msg: string) => void;
+}
+
+export class Engine {
+  readonly clock: DevClock;
+  readonly namespaces: Namespaces;
+  readonly executions = new Map<string, Execution>();
+  /** Latest run per (namespace, workflow id). */
+  private readonly latestRun = new Map<string, string>();
+  readonly workflowQueues = new TaskQueues<WorkflowTask>();
+  readonly activityQueues = new TaskQueues<ActivityTask>();
+  private readonly store?: EngineStore;
+  private readonly pollTimeoutMs: number;
+  private readonly touched = new Set<Execution>();
+  private readonly afterCommit: (() => void)[] = [];
+  private depth = 0;
+  private querySeq = 0;
+  /** Journal offsets of each execution's records, to reload an evicted history. */
+  private readonly recordOffsets = new Map<string, number[]>();
+  readonly log: (msg: string) => void;
+
+  constructor(opts: EngineOptions) {
+    this.clock = opts.clock;
+    this.namespaces = opts.namespaces;
+    this.store = opts.store;
+    this.pollTimeoutMs = opts.pollTimeoutMs ?? DEFAULT_POLL_TIMEOUT_MS;
+    this.log = opts.log ?? (() => undefined);
+    this.clock.attach({
+      workflowTasksIdle: () => ![...this.running()].some((e) => e.state.wft),
+      activitiesIdle: () => ![...this.running()].some((e) => Object.keys(e.state.activities).length > 0),
+    });
+  }
+
+  now(): number {
+    return this.clock.now();
+  }
+
+  private *running(): Iterable<Execution> {
+    for (const e of this.executions.values()) if (!e.closed) yield e;
+  }
+
+  // ---- transactions and recovery ----------------------------------------------------------------
+
+  /** Runs `fn` as one atomic change: touched executions are journaled before side effects happen. */
+  tx<T>(fn: () => T): T {
+    this.depth++;
+    try {
+      return fn();
+    } finally {
+      this.depth--;
+      if (this.depth === 0) this.commit();
+    }
+  }
+
+  touch(exec: Execution): void {
+    this.touched.add(exec);
+  }
+
+  /** Defers `fn` until the current transaction is journaled (enqueueing tasks, waking waiters). */
+  later(fn: () => void): void {
+    this.afterCommit.push(fn);
+  }
+
+  private commit(): void {
+    const execs = [...this.touched];
+    this.touched.clear();
+    for (const exec of execs) {
+      const record: ExecRecord = { t: 'exec', state: exec.state, events: exec.unjournaled };
+      if (this.store) {
+        const offset = this.store.append(record);
+        if (exec.unjournaled.length > 0) {
+          const list = this.recordOffsets.get(exec.key) ?? [];
+          list.push(offset);
+          this.recordOffsets.set(exec.key, list);
+        }
+      }
+      exec.unjournaled = [];
+    }
+    const actions = this.afterCommit.splice(0);
+    this.depth++;
+    try {
+      for (const a of actions) a();
+      for (const exec of execs) {
+        this.armDeadline(exec);
+        exec.notifyChange();
+      }
+    } finally {
+      this.depth--;
+      if (this.touched.size > 0 || this.afterCommit.length > 0) this.commit();
+    }
+    this.clock.poke();
+  }
+
+  /** Rebuilds one execution from a journal record (start-up replay). */
+  replayRecord(record: ExecRecord, offset: number): void {
+    const key = executionKey(record.state.namespace, record.state.workflowId, record.state.runId);
+    let exec = this.executions.get(key);
+    if (!exec) {
+      exec = new Execution(record.state, []);
+      this.executions.set(key, exec);
+    }
+    exec.state = record.state;
+    exec.history!.push(...record.events);
+    if (record.events.length > 0) {
+      const list = this.recordOffsets.get(key) ?? [];
+      list.push(offset);
+      this.recordOffsets.set(key, list);
+    }
+    this.noteLatest(exec);
+  }
+
+  /** After replay: re-queue outstanding work and re-arm every deadline. */
+  resumeAfterReplay(): void {
+    for (const exec of this.running()) {
+      const wft = exec.state.wft;
+      // The worker that had this task is gone with the old process: hand it out again.
+      if (wft?.startedEventId !== undefined) {
+        wft.startedEventId = undefined;
+        wft.startedTime = undefined;
+        exec.state.buffered.forEach((ev) => exec.write(ev, this.now()));
+        exec.state.buffered = [];
+        exec.unjournaled = [];
+      }
+      if (wft) this.enqueueWorkflowTask(exec);
+      for (const act of Object.values(exec.state.activities)) {
+        if (!act.startedTime && act.retryAt === undefined) this.enqueueActivity(exec, act);
+      }
+      this.armDeadline(exec);
+    }
+  }
+
+  /** Frees histories of runs closed for at least `minAgeMs`; they are re-read from the journal on demand. */
+  evictClosedHistories(minAgeMs = 0): number {
+    if (!this.store) return 0;
+    let n = 0;
+    const cutoff = this.now() - minAgeMs;
+    for (const exec of this.executions.values()) {
+      if (exec.closed && exec.history && exec.queries.size === 0 && (exec.state.closeTime ?? 0) <= cutoff) {
+        exec.history = undefined;
+        n++;
+      }
+    }
+    return n;
+  }
+
+  historyOf(exec: Execution): Msg[] {
+    if (!exec.history) {
+      const events: Msg[] = [];
+      for (const offset of this.recordOffsets.get(exec.key) ?? []) {
+        events.push(...(this.store!.readAt(offset) as ExecRecord).events);
+      }
+      exec.history = events;
+    }
+    return exec.history;
+  }
+
+  // ---- lookups ----------------------------------------------------------------------------------
+
+  private noteLatest(exec: Execution): void {
+    const idKey = `${exec.state.namespace}\u0000${exec.state.workflowId}`;
+    const current = this.latestRun.get(idKey);
+    const currentExec =
+      current && this.executions.get(executionKey(exec.state.namespace, exec.state.workflowId, current));
+    if (!currentExec || currentExec === exec || currentExec.state.startTime <= exec.state.startTime) {
+      this.latestRun.set(idKey, exec.state.runId);
+    }
+  }
+
+  latest(namespace: string, workflowId: string): Execution | undefined {
+    const runId = this.latestRun.get(`${namespace}\u0000${workflowId}`);
+    return runId ? this.executions.get(executionKey(namespace, workflowId, runId)) : undefined;
+  }
+
+  /** The run a request names (latest run when runId is empty); NOT_FOUND otherwise. */
+  find(namespace: string, execution: Msg | undefined): Execution {
+    this.namespaces.require(namespace);
+    const workflowId = required(execution?.workflowId as string, 'workflowExecution.workflowId');
+    const runId = execution?.runId as string | undefined;
+    const exec = runId
+      ? this.executions.get(executionKey(namespace, workflowId, runId))
+      : this.latest(namespace, workflowId);
+    if (!exec) throw notFound(`workflow not found for ID: ${workflowId}${runId ? `, run ID: ${runId}` : ''}`);
+    return exec;
+  }
+
+  findRunning(namespace: string, execution: Msg | undefined): Execution {
+    const exec = this.find(namespace, execution);
+    if (exec.closed) throw notFound('workflow execution already completed');
+    return exec;
+  }
+
+  // ---- events -----------------------------------------------------------------------------------
+
+  /**
+   * Adds an event caused by something outside the workflow (signal, timer, activity result...). While
+   * a workflow task runs it is buffered and written after the task completes, as real Temporal does.
+   */
+  addEvent(exec: Execution, ev: Msg, opts: { wake?: boolean } = {}): void {
+    this.touch(exec);
+    if (exec.wftInFlight) {
+      exec.state.buffered.push({ $time: this.now(), ...ev });
+    } else {
+      exec.write(ev, this.now());
+    }
+    if (opts.wake !== false) this.ensureWorkflowTask(exec);
+  }
+
+  /** Writes the events buffered during a workflow task; true when there were any. */
+  flushBuffered(exec: Execution): boolean {
+    const buffered = exec.state.buffered;
+    exec.state.buffered = [];
+    for (const ev of buffered) exec.write(ev, this.now());
+    return buffered.length > 0;
+  }
+
+  // ---- starting workflows -----------------------------------------------------------------------
+
+  /** Start (or signal-with-start) honouring request-id dedup and the id reuse/conflict policies. */
+  start(req: Msg, signal?: StartParams['signal']): { runId: string; started: boolean } {
+    const namespace = req.namespace as string;
+    this.namespaces.require(namespace);
+    const workflowId = required(req.workflowId as string, 'workflowId');
+    const workflowType = required(req.workflowType?.name as string, 'workflowType.name');
+    const taskQueue = required(req.taskQueue?.name as string, 'taskQueue.name');
+    const searchAttributes = (req.searchAttributes?.indexedFields ?? {}) as Record<string, Msg>;
+    this.namespaces.validateSearchAttributes(namespace, searchAttributes);
+    const requestId = (req.requestId as string) || undefined;
+    return this.tx(() => {
+      const prev = this.latest(namespace, workflowId);
+      if (prev && requestId && prev.state.requestIds.includes(requestId))
+        return { runId: prev.state.runId, started: true };
+      if (prev && !prev.closed) {
+        if (signal) {
+          this.signalExecution(prev, {
+            signalName: signal.name,
+            input: signal.input,
+            header: signal.header,
+            identity: req.identity,
+          });
+          return { runId: prev.state.runId, started: false };
+        }
+        const conflict =
+          req.workflowIdConflictPolicy ||
+          (req.workflowIdReusePolicy === ReusePolicy.TERMINATE_IF_RUNNING
+            ? ConflictPolicy.TERMINATE_EXISTING
+            : ConflictPolicy.FAIL);
+        if (conflict === ConflictPolicy.USE_EXISTING) {
+          if (requestId) prev.state.requestIds.push(requestId);
+          this.touch(prev);
+          return { runId: prev.state.runId, started: false };
+        }
+        if (conflict === ConflictPolicy.FAIL) {
+          throw alreadyExists(
+            `Workflow execution is already running. WorkflowId: ${workflowId}, RunId: ${prev.state.runId}.`,
+          );
+        }
+        this.terminate(
+          prev,
+          'terminated by a new start (workflow id conflict policy TERMINATE_EXISTING)',
+          undefined,
+          req.identity,
+        );
+      } else if (prev) {
+        const reuse = req.workflowIdReusePolicy || ReusePolicy.ALLOW_DUPLICATE;
+        if (reuse === ReusePolicy.REJECT_DUPLICATE) {
+          throw alreadyExists(
+            `Workflow execution already finished and its id reuse policy is REJECT_DUPLICATE. WorkflowId: ${workflowId}, RunId: ${prev.state.runId}.`,
+          );
+        }
+        if (reuse === ReusePolicy.ALLOW_DUPLICATE_FAILED_ONLY && prev.state.status === Status.COMPLETED) {
+          throw alreadyExists(
+            `Workflow execution already finished successfully and its id reuse policy only allows a new run after failure. WorkflowId: ${workflowId}, RunId: ${prev.state.runId}.`,
+          );
+        }
+      }
+      const exec = this.createExecution({
+        namespace,
+        workflowId,
+        workflowType,
+        taskQueue,
+        input: req.input,
+        header: req.header,
+        identity: req.identity,
+        requestId,
+        executionTimeoutMs: msFromDuration(req.workflowExecutionTimeout),
+        runTimeoutMs: msFromDuration(req.workflowRunTimeout),
+        workflowTaskTimeoutMs: msFromDuration(req.workflowTaskTimeout),
+        memo: req.memo?.fields,
+        searchAttributes,
+        retryPolicy: req.retryPolicy,
+        startDelayMs: msFromDuration(req.workflowStartDelay),
+        userMetadata: req.userMetadata,
+        signal,
+      });
+      return { runId: exec.state.runId, started: true };
+    });
+  }
+
+  createExecution(p: StartParams): Execution {
+    const now = this.now();
+    const runId = randomUUID();
+    const executionExpiresAt = p.executionExpiresAt ?? (p.executionTimeoutMs ? now + p.executionTimeoutMs : undefined);
+    const runTimeoutMs = p.runTimeoutMs ?? p.executionTimeoutMs;
+    const state: ExecState = {
+      namespace: p.namespace,
+      workflowId: p.workflowId,
+      runId,
+      firstExecutionRunId: p.firstExecutionRunId ?? runId,
+      workflowType: p.workflowType,
+      taskQueue: p.taskQueue,
+      status: Status.RUNNING,
+      startTime: now,
+      executionTime: now + (p.startDelayMs ?? 0),
+      nextEventId: 1,
+      lastWftStartedEventId: 0,
+      buffered: [],
+      activities: {},
+      timers: {},
+      children: {},
+      updates: {},
+      cancelRequested: false,
+      searchAttributes: { ...(p.searchAttributes ?? {}) },
+      memo: { ...(p.memo ?? {}) },
+      parent: p.parent,
+      requestIds: p.requestId ? [p.requestId] : [],
+      signalRequestIds: [],
+      workflowTaskTimeoutMs: p.workflowTaskTimeoutMs ?? DEFAULT_WFT_TIMEOUT_MS,
+      runTimeoutMs,
+      executionTimeoutMs: p.executionTimeoutMs,
+      runExpiresAt: runTimeoutMs ? now + runTimeoutMs : undefined,
+      executionExpiresAt,
+      historySizeBytes: 0,
+      tokenSeq: 0,
+      startDelayUntil: p.startDelayMs ? now + p.startDelayMs : undefined,
+    };
+    const exec = new Execution(state, []);
+    this.executions.set(exec.key, exec);
+    this.noteLatest(exec);
+    this.touch(exec);
+    exec.write(
+      event('workflowExecutionStarted', {
+        workflowType: { name: p.workflowType },
+        parentWorkflowNamespace: p.parent?.namespace,
+        parentWorkflowNamespaceId: p.parent ? this.namespaces.id(p.parent.namespace) : undefined,
+        parentWorkflowExecution: p.parent ? { workflowId: p.parent.workflowId, runId: p.parent.runId } : undefined,
+        parentInitiatedEventId: p.parent?.initiatedEventId,
+        taskQueue: { name: p.taskQueue, kind: 1 },
+        input: p.input,
+        workflowExecutionTimeout: p.executionTimeoutMs ? durationFromMs(p.executionTimeoutMs) : undefined,
+        workflowRunTimeout: runTimeoutMs ? durationFromMs(runTimeoutMs) : undefined,
+        workflowTaskTimeout: durationFromMs(state.workflowTaskTimeoutMs),
+        continuedExecutionRunId: p.continuedExecutionRunId,
+        initiator: p.initiator,
+        continuedFailure: p.continuedFailure,
+        lastCompletionResult: p.lastCompletionResult,
+        originalExecutionRunId: runId,
+        identity: p.identity,
+        firstExecutionRunId: state.firstExecutionRunId,
+        retryPolicy: p.retryPolicy,
+        attempt: 1,
+        workflowExecutionExpirationTime: executionExpiresAt ? tsFromMs(executionExpiresAt) : undefined,
+        firstWorkflowTaskBackoff: p.startDelayMs ? durationFromMs(p.startDelayMs) : undefined,
+        memo: Object.keys(state.memo).length ? { fields: state.memo } : undefined,
+        searchAttributes: Object.keys(state.searchAttributes).length
+          ? { indexedFields: state.searchAttributes }
+          : undefined,
+        header: p.header,
+        workflowId: p.workflowId,
+      }),
+      now,
+    );
+    if (p.signal) {
+      exec.write(
+        event('workflowExecutionSignaled', {
+          signalName: p.signal.name,
+          input: p.signal.input,
+          header: p.signal.header,
+          identity: p.identity,
+        }),
+        now,
+      );
+    }
+    if (!state.startDelayUntil) this.ensureWorkflowTask(exec);
+    return exec;
+  }
+
+  // ---- workflow tasks ---------------------------------------------------------------------------
+
+  ensureWorkflowTask(exec: Execution): void {
+    if (exec.closed || exec.state.wft || exec.state.startDelayUntil) return;
+    this.scheduleWorkflowTask(exec, 1);
+  }
+
+  private scheduleWorkflowTask(exec: Execution, attempt: number): void {
+    const now = this.now();
+    const transient = attempt > 1;
+    let scheduledEventId = exec.state.nextEventId;
+    if (!transient) {
+      scheduledEventId = exec.write(
+        event('workflowTaskScheduled', {
+          taskQueue: { name: exec.state.taskQueue, kind: 1 },
+          startToCloseTimeout: durationFromMs(exec.state.workflowTaskTimeoutMs),
+          attempt,
+        }),
+        now,
+      );
+    }
+    const token = ++exec.state.tokenSeq;
+    exec.state.wft = {
+      scheduledEventId,
+      attempt,
+      scheduledTime: now,
+      taskQueue: exec.state.taskQueue,
+      token,
+      transient,
+    };
+    this.touch(exec);
+    this.enqueueWorkflowTask(exec);
+  }
+
+  private enqueueWorkflowTask(exec: Execution): void {
+    const wft = exec.state.wft!;
+    const task: WorkflowTask = { kind: 'wf', key: exec.key, token: wft.token };
+    this.later(() => this.workflowQueues.get(exec.state.namespace, wft.taskQueue).add(task));
+  }
+
+  async pollWorkflowTask(req: Msg, signal: AbortSignal): Promise<Msg> {
+    const namespace = req.namespace as string;
+    this.namespaces.require(namespace);
+    const queueName = required(req.taskQueue?.name as string, 'taskQueue.name');
+    const queue = this.workflowQueues.get(namespace, queueName);
+    const until = Date.now() + this.pollTimeoutMs;
+    while (!signal.aborted && Date.now() < until) {
+      const task = await queue.poll(req.identity ?? '', until - Date.now(), signal, this.now());
+      if (!task) return {};
+      if (signal.aborted) {
+        queue.add(task);
+        return {};
+      }
+      const res = this.tx(() => this.startWorkflowTask(task, req));
+      if (res) return res;
+    }
+    return {};
+  }
+
+  private startWorkflowTask(task: WorkflowTask, req: Msg): Msg | undefined {
+    const exec = this.executions.get(task.key);
+    if (!exec) return undefined;
+    if (task.kind === 'query') return this.startQueryTask(exec, task.queryId, req);
+    const wft = exec.state.wft;
+    if (exec.closed || !wft || wft.token !== task.token || wft.startedEventId !== undefined) {
+      return undefined;
+    }
+    const now = this.now();
+    // Nothing is written while the task runs, so the ids it will get are known now.
+    if (wft.transient) wft.scheduledEventId = exec.state.nextEventId;
+    wft.startedEventId = exec.state.nextEventId + (wft.transient ? 1 : 0);
+    wft.startedTime = now;
+    wft.identity = req.identity;
+    wft.requestId = randomUUID();
+    wft.token = ++exec.state.tokenSeq;
+    this.touch(exec);
+
+    const history = [...this.historyOf(exec)];
+    if (wft.transient) {
+      history.push({
+        eventId: wft.scheduledEventId,
+        eventTime: tsFromMs(wft.scheduledTime),
+        ...this.wftScheduledEvent(exec, wft.attempt),
+      });
+    }
+    history.push({ eventId: wft.startedEventId, eventTime: tsFromMs(now), ...this.wftStartedEvent(exec) });
+
+    const messages: Msg[] = [];
+    for (const u of Object.values(exec.state.updates)) {
+      if (u.stage !== UpdateStage.ADMITTED) continue;
+      u.deliveredInTask = wft.scheduledEventId;
+      messages.push({
+        id: `${u.updateId}/request`,
+        protocolInstanceId: u.updateId,
+        eventId: wft.startedEventId - 1,
+        body: { typeUrl: 'type.googleapis.com/temporal.api.update.v1.Request', value: u.request },
+      });
+    }
+    const queries: Record<string, Msg> = {};
+    for (const q of exec.queries.values()) {
+      if (q.dispatched) continue;
+      q.dispatched = true;
+      queries[String(q.id)] = q.query;
+    }
+    return {
+      taskToken: encodeToken(this.token(exec, 'wf', wft.scheduledEventId, wft.token)),
+      workflowExecution: { workflowId: exec.state.workflowId, runId: exec.state.runId },
+      workflowType: { name: exec.state.workflowType },
+      previousStartedEventId: exec.state.lastWftStartedEventId,
+      startedEventId: wft.startedEventId,
+      attempt: wft.attempt,
+      backlogCountHint: 0,
+      history: { events: history },
+      workflowExecutionTaskQueue: { name: exec.state.taskQueue, kind: 1 },
+      scheduledTime: tsFromMs(wft.scheduledTime),
+      startedTime: tsFromMs(now),
+      queries,
+      messages,
+    };
+  }
+
+  private wftScheduledEvent(exec: Execution, attempt: number): Msg {
+    return event('workflowTaskScheduled', {
+      taskQueue: { name: exec.state.taskQueue, kind: 1 },
+      startToCloseTimeout: durationFromMs(exec.state.workflowTaskTimeoutMs),
+      attempt,
+    });
+  }
+
+  private wftStartedEvent(exec: Execution): Msg {
+    const wft = exec.state.wft!;
+    return event('workflowTaskStarted', {
+      scheduledEventId: wft.scheduledEventId,
+      identity: wft.identity,
+      requestId: wft.requestId,
+      historySizeBytes: exec.state.historySizeBytes,
+    });
+  }
+
+  private token(exec: Execution, kind: TaskToken['kind'], id: number, token: number): TaskToken {
+    return {
+      kind,
+      namespace: exec.state.namespace,
+      workflowId: exec.state.workflowId,
+      runId: exec.state.runId,
+      id,
+      token,
+    };
+  }
+
+  /** Writes the Scheduled (for a transient attempt) and Started events of the running task. */
+  private writeWftStart(exec: Execution): void {
+    const wft = exec.state.wft!;
+    if (wft.transient) exec.write(this.wftScheduledEvent(exec, wft.attempt), this.now(), wft.scheduledTime);
+    exec.write(this.wftStartedEvent(exec), this.now(), wft.startedTime);
+  }
+
+  private runningWorkflowTask(taskToken: Uint8Array | undefined): Execution {
+    const t = decodeToken(taskToken);
+    if (!t || t.kind !== 'wf') throw invalidArgument('taskToken is not a workflow task token from this server');
+    const exec = this.executions.get(executionKey(t.namespace, t.workflowId, t.runId));
+    const wft = exec?.state.wft;
+    if (!exec || exec.closed || !wft || wft.token !== t.token || wft.startedEventId === undefined) {
+      throw notFound('Workflow task not found (it timed out, was already completed, or the workflow closed).');
+    }
+    return exec;
+  }
+
+  completeWorkflowTask(req: Msg): Msg {
+    const exec = this.runningWorkflowTask(req.taskToken);
+    const outcome = this.tx((): { error?: string } => {
+      this.touch(exec);
+      const wft = exec.state.wft!;
+      for (const [id, result] of Object.entries((req.queryResults ?? {}) as Record<string, Msg>)) {
+        this.answerQuery(exec, Number(id), result);
+      }
+      const commands = (req.commands ?? []) as Msg[];
+      const unsupported = unsupportedCommand(commands);
+      if (unsupported) {
+        const message = `the devserver does not implement ${unsupported}`;
+        this.failWorkflowTask(exec, 0, { message, source: 'Server' }, req.identity);
+        return { error: message };
+      }
+      const closes = commands.some(
+        (c) =>
+          c.completeWorkflowExecutionCommandAttributes ||
+          c.failWorkflowExecutionCommandAttributes ||
+          c.cancelWorkflowExecutionCommandAttributes ||
+          c.continueAsNewWorkflowExecutionCommandAttributes,
+      );
+      if (closes && exec.state.buffered.length > 0) {
+        // New events arrived while the workflow decided to close: it must see them first.
+        this.failWorkflowTask(
+          exec,
+          1,
+          { message: 'Workflow completed with unhandled new events', source: 'Server' },
+          req.identity,
+        );
+        return {};
+      }
+      this.writeWftStart(exec);
+      const completedEventId = exec.write(
+        event('workflowTaskCompleted', {
+          scheduledEventId: wft.scheduledEventId,
+          startedEventId: wft.startedEventId,
+          identity: req.identity,
+          binaryChecksum: req.binaryChecksum,
+          sdkMetadata: req.sdkMetadata,
+          meteringMetadata: req.meteringMetadata,
+          workerVersion: req.workerVersionStamp,
+        }),
+        this.now(),
+      );
+      exec.state.lastWftStartedEventId = wft.startedEventId!;
+      exec.state.wft = undefined;
+      applyCompletion(this, exec, commands, (req.messages ?? []) as Msg[], completedEventId, req.identity);
+      if (!exec.closed) {
+        const hadNews = this.flushBuffered(exec);
+        const undelivered = Object.values(exec.state.updates).some(
+          (u) => u.stage === UpdateStage.ADMITTED && u.deliveredInTask !== wft.scheduledEventId,
+        );
+        if (hadNews || undelivered || req.forceCreateNewWorkflowTask) this.ensureWorkflowTask(exec);
+        this.dispatchQueries(exec);
+      }
+      return {};
+    });
+    if (outcome.error) throw invalidArgument(outcome.error);
+    return {};
+  }
+
+  /** RespondWorkflowTaskFailed and server-side task failures: the task is retried (attempt + 1). */
+  failWorkflowTask(exec: Execution, cause: number, failure: Msg | undefined, identity?: string): void {
+    this.touch(exec);
+    const wft = exec.state.wft!;
+    if (!wft.transient) {
+      this.writeWftStart(exec);
+      exec.write(
+        event('workflowTaskFailed', {
+          scheduledEventId: wft.scheduledEventId,
+          startedEventId: wft.startedEventId,
+          cause,
+          failure,
+          identity,
+        }),
+        this.now(),
+      );
+    }
+    exec.state.wft = undefined;
+    this.flushBuffered(exec);
+    this.redispatchUnansweredQueries(exec);
+    this.scheduleWorkflowTask(exec, wft.attempt + 1);
+  }
+
+  respondWorkflowTaskFailed(req: Msg): Msg {
+    const exec = this.runningWorkflowTask(req.taskToken);
+    this.tx(() => this.failWorkflowTask(exec, req.cause ?? 0, req.failure, req.identity));
+    return {};
+  }
+
+  private timeoutWorkflowTask(exec: Execution): void {
+    const wft = exec.state.wft!;
+    this.touch(exec);
+    if (!wft.transient) {
+      this.writeWftStart(exec);
+      exec.write(
+        event('workflowTaskTimedOut', {
+          scheduledEventId: wft.scheduledEventId,
+          startedEventId: wft.startedEventId,
+          timeoutType: TimeoutType.START_TO_CLOSE,
+        }),
+        this.now(),
+      );
+    }
+    exec.state.wft = undefined;
+    this.flushBuffered(exec);
+    this.redispatchUnansweredQueries(exec);
+    this.scheduleWorkflowTask(exec, wft.attempt + 1);
+  }
+
+  // ---- signals, cancel, terminate -----------------------------------------------------------------
+
+  signalExecution(
+    exec: Execution,
+    s: { signalName: string; input?: Msg; header?: Msg; identity?: string; requestId?: string },
+  ): void {
+    if (s.requestId) {
+      if (exec.state.signalRequestIds.includes(s.requestId)) return;
+      exec.state.signalRequestIds.push(s.requestId);
+      if (exec.state.signalRequestIds.length > 1000) exec.state.signalRequestIds.shift();
+    }
+    this.addEvent(
+      exec,
+      event('workflowExecutionSignaled', {
+        signalName: s.signalName,
+        input: s.input,
+        header: s.header,
+        identity: s.identity,
+      }),
+    );
+  }
+
+  signal(req: Msg): Msg {
+    const exec = this.findRunning(req.namespace, req.workflowExecution);
+    const signalName = required(req.signalName as string, 'signalName');
+    this.tx(() =>
+      this.signalExecution(exec, {
+        signalName,
+        input: req.input,
+        header: req.header,
+        identity: req.identity,
+        requestId: req.requestId,
+      }),
+    );
+    return {};
+  }
+
+  requestCancel(exec: Execution, cause: string | undefined, identity: string | undefined, external?: Msg): void {
+    if (exec.closed) throw notFound('workflow execution already completed');
+    if (exec.state.cancelRequested) return;
+    exec.state.cancelRequested = true;
+    this.addEvent(
+      exec,
+      event('workflowExecutionCancelRequested', {
+        cause,
+        identity,
+        externalInitiatedEventId: external?.initiatedEventId,
+        externalWorkflowExecution: external?.execution,
+      }),
+    );
+  }
+
+  terminate(exec: Execution, reason: string | undefined, details: Msg | undefined, identity: string | undefined): void {
+    if (exec.closed) throw notFound('workflow execution already completed');
+    this.closeExecution(exec, Status.TERMINATED, event('workflowExecutionTerminated', { reason, details, identity }));
+  }
+
+  // ---- closing ------------------------------------------------------------------------------------
+
+  /** Writes the close event and settles everything that depended on the run being open. */
+  closeExecution(exec: Execution, status: number, closeEvent: Msg): void {
+    this.touch(exec);
+    const now = this.now();
+    // A task in flight is abandoned (its Started event was never written); buffered events still count.
+    if (exec.wftInFlight) exec.state.wft = undefined;
+    this.flushBuffered(exec);
+    exec.write(closeEvent, now);
+    exec.state.status = status;
+    exec.state.closeTime = now;
+    exec.state.wft = undefined;
+    exec.state.activities = {};
+    exec.state.timers = {};
+    exec.state.startDelayUntil = undefined;
+    const openChildren = Object.values(exec.state.children);
+    exec.state.children = {};
+    for (const u of Object.values(exec.state.updates)) {
+      if (u.stage !== UpdateStage.COMPLETED) delete exec.state.updates[u.updateId];
+    }
+    this.redispatchUnansweredQueries(exec);
+    if (exec.state.parent && status !== Status.CONTINUED_AS_NEW) this.later(() => this.notifyParent(exec));
+    this.later(() => this.applyParentClosePolicy(exec, openChildren));
+  }
+
+  private notifyParent(child: Execution): void {
+    const p = child.state.parent!;
+    const parent = this.executions.get(executionKey(p.namespace, p.workflowId, p.runId));
+    const record = parent?.state.children[p.initiatedEventId];
+    if (!parent || parent.closed || !record) return;
+    const closeAttrs = eventAttributes(this.historyOf(child).at(-1)!);
+    const startedEvent = this.historyOf(parent).find(
+      (ev) => ev.childWorkflowExecutionStartedEventAttributes?.initiatedEventId === p.initiatedEventId,
+    );
+    const common = {
+      namespace: child.state.namespace,
+      workflowExecution: { workflowId: child.state.workflowId, runId: child.state.runId },
+      workflowType: { name: child.state.workflowType },
+      initiatedEventId: p.initiatedEventId,
+      startedEventId: startedEvent?.eventId ?? 0,
+    };
+    const byStatus: Record<number, [string, Msg]> = {
+      [Status.COMPLETED]: ['childWorkflowExecutionCompleted', { result: closeAttrs.result }],
+      [Status.FAILED]: [
+        'childWorkflowExecutionFailed',
+        { failure: closeAttrs.failure, retryState: closeAttrs.retryState },
+      ],
+      [Status.CANCELED]: ['childWorkflowExecutionCanceled', { details: closeAttrs.details }],
+      [Status.TERMINATED]: ['childWorkflowExecutionTerminated', {}],
+      [Status.TIMED_OUT]: ['childWorkflowExecutionTimedOut', { retryState: closeAttrs.retryState }],
+    };
+    const [kind, attrs] = byStatus[child.state.status];
+    delete parent.state.children[p.initiatedEventId];
+    this.addEvent(parent, event(kind, { ...common, ...attrs }));
+  }
+
+  private applyParentClosePolicy(parent: Execution, children: ExecState['children'][number][]): void {
+    for (const c of children) {
+      if (!c.runId || c.parentClosePolicy === ParentClosePolicy.ABANDON) continue;
+      const child = this.executions.get(executionKey(c.namespace, c.workflowId, c.runId));
+      const current = child && !child.closed ? child : this.latest(c.namespace, c.workflowId);
+      if (!current || current.closed || current.state.firstExecutionRunId !== child?.state.firstExecutionRunId)
+        continue;
+      if (c.parentClosePolicy === ParentClosePolicy.REQUEST_CANCEL) {
+        this.requestCancel(current, 'parent closed (parent close policy REQUEST_CANCEL)', undefined);
+      } else {
+        this.terminate(current, 'parent closed (parent close policy TERMINATE)', undefined, undefined);
+      }
+    }
+    void parent;
+  }
+
+  // ---- activities ---------------------------------------------------------------------------------
+
+  enqueueActivity(exec: Execution, act: ActivityState): void {
+    const task: ActivityTask = { key: exec.key, scheduledEventId: act.scheduledEventId, attempt: act.attempt };
+    this.later(() => this.activityQueues.get(exec.state.namespace, act.taskQueue).add(task));
+  }
+
+  async pollActivityTask(req: Msg, signal: AbortSignal): Promise<Msg> {
+    const namespace = req.namespace as string;
+    this.namespaces.require(namespace);
+    const queue = this.activityQueues.get(namespace, required(req.taskQueue?.name as string, 'taskQueue.name'));
+    const until = Date.now() + this.pollTimeoutMs;
+    while (!signal.aborted && Date.now() < until) {
+      const task = await queue.poll(req.identity ?? '', until - Date.now(), signal, this.now());
+      if (!task) return {};
+      if (signal.aborted) {
+        queue.add(task);
+        return {};
+      }
+      const res = this.tx(() => this.startActivity(task, req));
+      if (res) return res;
+    }
+    return {};
+  }
+
+  private startActivity(task: ActivityTask, req: Msg): Msg | undefined {
+    const exec = this.executions.get(task.key);
+    const act = exec?.state.activities[task.scheduledEventId];
+    if (
+      !exec ||
+      exec.closed ||
+      !act ||
+      act.attempt !== task.attempt ||
+      act.startedTime !== undefined ||
+      act.retryAt !== undefined
+    ) {
+      return undefined;
+    }
+    const now = this.now();
+    act.startedTime = now;
+    act.startedIdentity = req.identity;
+    act.lastWorkerIdentity = req.identity;
+    act.startedRequestId = randomUUID();
+    act.lastHeartbeatTime = undefined;
+    act.token = ++exec.state.tokenSeq;
+    this.touch(exec);
+    const scheduled = eventAttributes(this.historyOf(exec)[act.scheduledEventId - 1]);
+    return {
+      taskToken: encodeToken(this.token(exec, 'act', act.scheduledEventId, act.token)),
+      workflowNamespace: exec.state.namespace,
+      workflowType: { name: exec.state.workflowType },
+      workflowExecution: { workflowId: exec.state.workflowId, runId: exec.state.runId },
+      activityType: scheduled.activityType,
+      activityId: act.activityId,
+      header: scheduled.header,
+      input: scheduled.input,
+      heartbeatDetails: act.heartbeatDetails,
+      scheduledTime: tsFromMs(act.firstScheduledTime),
+      currentAttemptScheduledTime: tsFromMs(act.attemptScheduledTime),
+      startedTime: tsFromMs(now),
+      attempt: act.attempt,
+      scheduleToCloseTimeout: scheduled.scheduleToCloseTimeout,
+      startToCloseTimeout: scheduled.startToCloseTimeout,
+      heartbeatTimeout: scheduled.heartbeatTimeout,
+      retryPolicy: scheduled.retryPolicy,
+      priority: scheduled.priority,
+    };
+  }
+
+  /** The started activity a token (or namespace + workflow + activity id) names. */
+  activityFor(req: Msg, byId: boolean): { exec: Execution; act: ActivityState } {
+    let exec: Execution | undefined;
+    let act: ActivityState | undefined;
+    if (byId) {
+      exec = this.findRunning(req.namespace, { workflowId: req.workflowId, runId: req.runId });
+      const activityId = required(req.activityId as string, 'activityId');
+      act = Object.values(exec.state.activities).find((a) => a.activityId === activityId);
+    } else {
+      const t = decodeToken(req.taskToken);
+      if (!t || t.kind !== 'act') throw invalidArgument('taskToken is not an activity task token from this server');
+      exec = this.executions.get(executionKey(t.namespace, t.workflowId, t.runId));
+      act = exec?.state.activities[t.id];
+      if (act && act.token !== t.token) act = undefined;
+    }
+    if (!exec || exec.closed || !act || act.startedTime === undefined) {
+      throw notFound('Activity task not found (it timed out, was retried, cancelled, or the workflow closed).');
+    }
+    return { exec, act };
+  }
+
+  /** Writes ActivityTaskStarted (if the attempt started) and the activity's close event. */
+  closeActivity(exec: Execution, act: ActivityState, kind: string, attrs: Msg): void {
+    delete exec.state.activities[act.scheduledEventId];
+    const started = act.startedTime !== undefined;
+    if (started) {
+      this.addEvent(
+        exec,
+        {
+          $time: act.startedTime,
+          ...event('activityTaskStarted', {
+            scheduledEventId: act.scheduledEventId,
+            identity: act.startedIdentity,
+            requestId: act.startedRequestId,
+            attempt: act.attempt,
+            lastFailure: act.lastFailure,
+          }),
+        },
+        { wake: false },
+      );
+    }
+    this.addEvent(exec, {
+      ...(started ? { $linkStarted: true } : {}),
+      ...event(kind, { scheduledEventId: act.scheduledEventId, startedEventId: 0, ...attrs }),
+    });
+  }
+
+  completeActivity(req: Msg, byId: boolean): Msg {
+    const { exec, act } = this.activityFor(req, byId);
+    this.tx(() =>
+      this.closeActivity(exec, act, 'activityTaskCompleted', { result: req.result, identity: req.identity }),
+    );
+    return {};
+  }
+
+  failActivity(req: Msg, byId: boolean): Msg {
+    const { exec, act } = this.activityFor(req, byId);
+    if (req.lastHeartbeatDetails) act.heartbeatDetails = req.lastHeartbeatDetails;
+    const failure = required(req.failure as Msg, 'failure');
+    this.tx(() => this.activityAttemptFailed(exec, act, failure, 'activityTaskFailed', req.identity));
+    return {};
+  }
+
+  cancelActivity(req: Msg, byId: boolean): Msg {
+    const { exec, act } = this.activityFor(req, byId);
+    this.tx(() =>
+      this.closeActivity(exec, act, 'activityTaskCanceled', {
+        details: req.details,
+        latestCancelRequestedEventId: act.cancelRequestedEventId,
+        identity: req.identity,
+      }),
+    );
+    return {};
+  }
+
+  heartbeat(req: Msg, byId: boolean): Msg {
+    const { exec, act } = this.activityFor(req, byId);
+    this.tx(() => {
+      act.lastHeartbeatTime = this.now();
+      if (req.details) act.heartbeatDetails = req.details;
+      this.touch(exec);
+    });
+    return { cancelRequested: act.cancelRequested, activityPaused: false, activityReset: false };
+  }
+
+  /** A failed or timed-out attempt: retry after backoff if the policy allows, else close the activity. */
+  private activityAttemptFailed(
+    exec: Execution,
+    act: ActivityState,
+    failure: Msg,
+    kind: string,
+    identity?: string,
+  ): void {
+    this.touch(exec);
+    const now = this.now();
+    const deadline = act.scheduleToCloseMs ? act.firstScheduledTime + act.scheduleToCloseMs : undefined;
+    const decision = act.cancelRequested
+      ? { retry: false as const, retryState: RetryState.CANCEL_REQUESTED }
+      : decideRetry(act.retryPolicy, act.attempt, failure, now, deadline);
+    if (decision.retry) {
+      act.attempt++;
+      act.lastFailure = failure;
+      act.startedTime = undefined;
+      act.lastHeartbeatTime = undefined;
+      act.retryAt = now + decision.delayMs;
+      return;
+    }
+    const attrs =
+      kind === 'activityTaskFailed'
+        ? { failure, identity, retryState: decision.retryState }
+        : { failure, retryState: decision.retryState };
+    this.closeActivity(exec, act, kind, attrs);
+  }
+
+  private activityTimedOut(exec: Execution, act: ActivityState, timeoutType: number): void {
+    const failure = timeoutFailure(timeoutType, act.heartbeatDetails, act.lastFailure);
+    if (timeoutType === TimeoutType.START_TO_CLOSE || timeoutType === TimeoutType.HEARTBEAT) {
+      this.activityAttemptFailed(exec, act, failure, 'activityTaskTimedOut');
+    } else {
+      this.closeActivity(exec, act, 'activityTaskTimedOut', { failure, retryState: RetryState.TIMEOUT });
+    }
+  }
+
+  // ---- deadlines ----------------------------------------------------------------------------------
+
+  private nextDeadline(s: ExecState): number | undefined {
+    if (s.status !== Status.RUNNING) return undefined;
+    const times: (number | undefined)[] = [s.runExpiresAt, s.executionExpiresAt, s.startDelayUntil];
+    for (const t of Object.values(s.timers)) times.push(t.fireAt);
+    for (const a of Object.values(s.activities)) times.push(...activityDeadlines(a).map((d) => d.at));
+    if (s.wft?.startedTime !== undefined) times.push(s.wft.startedTime + s.workflowTaskTimeoutMs);
+    const defined = times.filter((t): t is number => t !== undefined);
+    return defined.length ? Math.min(...defined) : undefined;
+  }
+
+  private armDeadline(exec: Execution): void {
+    const at = this.nextDeadline(exec.state);
+    const key = `deadline:${exec.key}`;
+    if (at === undefined) this.clock.cancel(key);
+    else this.clock.schedule(key, at, () => this.onDeadline(exec));
+  }
+
+  private onDeadline(exec: Execution): void {
+    this.tx(() => {
+      this.touch(exec);
+      const now = this.now();
+      const s = exec.state;
+      if (s.status !== Status.RUNNING) return;
+      if (
+        (s.executionExpiresAt !== undefined && s.executionExpiresAt <= now) ||
+        (s.runExpiresAt !== undefined && s.runExpiresAt <= now)
+      ) {
+        this.closeExecution(
+          exec,
+          Status.TIMED_OUT,
+          event('workflowExecutionTimedOut', { retryState: RetryState.RETRY_POLICY_NOT_SET }),
+        );
+        return;
+      }
+      if (s.startDelayUntil !== undefined && s.startDelayUntil <= now) {
+        s.startDelayUntil = undefined;
+        this.ensureWorkflowTask(exec);
+      }
+      const dueTimers = Object.entries(s.timers)
+        .filter(([, t]) => t.fireAt <= now)
+        .sort((a, b) => a[1].fireAt - b[1].fireAt);
+      for (const [timerId, t] of dueTimers) {
+        delete s.timers[timerId];
+        this.addEvent(exec, event('timerFired', { timerId, startedEventId: t.startedEventId }));
+      }
+      for (const act of Object.values(s.activities)) {
+        const due = activityDeadlines(act).find((d) => d.at <= now);
+        if (!due) continue;
+        if (due.kind === 'retry') {
+          act.retryAt = undefined;
+          act.attemptScheduledTime = now;
+          this.enqueueActivity(exec, act);
+        } else {
+          this.activityTimedOut(exec, act, due.kind);
+        }
+      }
+      if (s.wft?.startedTime !== undefined && s.wft.startedTime + s.workflowTaskTimeoutMs <= now)
+        this.timeoutWorkflowTask(exec);
+    });
+  }
+
+  // ---- queries ------------------------------------------------------------------------------------
+
+  query(req: Msg, signal: AbortSignal): Promise<Msg> {
+    const exec = this.find(req.namespace, req.execution);
+    const query = required(req.query as Msg, 'query');
+    required(query.queryType as string, 'query.queryType');
+    if (req.queryRejectCondition === 2 && exec.closed)
+      return Promise.resolve({ queryRejected: { status: exec.state.status } });
+    if (req.queryRejectCondition === 3 && exec.closed && exec.state.status !== Status.COMPLETED) {
+      return Promise.resolve({ queryRejected: { status: exec.state.status } });
+    }
+    return new Promise<Msg>((resolve, reject) => {
+      const id = ++this.querySeq;
+      const timer = setTimeout(
+        () => finish({ error: 'query timed out: no worker answered (is a worker polling the task queue?)' }),
+        60_000,
+      );
+      const onAbort = () => finish({ error: 'query cancelled by the caller' });
+      const finish = (r: { answer?: Msg; error?: string; failure?: Msg }) => {
+        clearTimeout(timer);
+        signal.removeEventListener('abort', onAbort);
+        exec.queries.delete(id);
+        if (r.error !== undefined) reject(invalidArgument(r.error));
+        else resolve({ queryResult: r.answer });
+      };
+      signal.addEventListener('abort', onAbort);
+      exec.queries.set(id, { id, query, resolve: finish, dispatched: false });
+      this.dispatchQueries(exec);
+    });
+  }
+
+  /** Queries go with the next workflow task, or as a query-only task when none is pending. */
+  private dispatchQueries(exec: Execution): void {
+    if (exec.state.wft) return;
+    for (const q of exec.queries.values()) {
+      if (q.dispatched) continue;
+      q.dispatched = true;
+      const task: WorkflowTask = { kind: 'query', key: exec.key, queryId: q.id };
+      this.workflowQueues.get(exec.state.namespace, exec.state.taskQueue).add(task);
+    }
+  }
+
+  private redispatchUnansweredQueries(exec: Execution): void {
+    for (const q of exec.queries.values()) q.dispatched = false;
+    this.later(() => this.dispatchQueries(exec));
+  }
+
+  private startQueryTask(exec: Execution, queryId: number, req: Msg): Msg | undefined {
+    const q = exec.queries.get(queryId);
+    if (!q) return undefined;
+    const history = this.historyOf(exec);
+    return {
+      taskToken: encodeToken(this.token(exec, 'query', queryId, 0)),
+      workflowExecution: { workflowId: exec.state.workflowId, runId: exec.state.runId },
+      workflowType: { name: exec.state.workflowType },
+      previousStartedEventId: exec.state.lastWftStartedEventId,
+      startedEventId: exec.state.lastWftStartedEventId,
+      attempt: 1,
+      history: { events: history },
+      query: q.query,
+      workflowExecutionTaskQueue: { name: exec.state.taskQueue, kind: 1 },
+      scheduledTime: tsFromMs(this.now()),
+      startedTime: tsFromMs(this.now()),
+      identity: req.identity,
+    };
+  }
+
+  answerQuery(exec: Execution, queryId: number, result: Msg): void {
+    const q = exec.queries.get(queryId);
+    if (!q) return;
+    if (result.resultType === 1) q.resolve({ answer: result.answer });
+    else
+      q.resolve({ error: result.errorMessage || result.failure?.message || 'query failed', failure: result.failure });
+  }
+
+  respondQueryTaskCompleted(req: Msg): Msg {
+    const t = decodeToken(req.taskToken);
+    if (!t || t.kind !== 'query') throw invalidArgument('taskToken is not a query task token from this server');
+    const exec = this.executions.get(executionKey(t.namespace, t.workflowId, t.runId));
+    if (!exec || !exec.queries.has(t.id)) throw notFound('Query not found (it timed out or was cancelled).');
+    this.answerQuery(exec, t.id, {
+      resultType: req.completedType,
+      answer: req.queryResult,
+      errorMessage: req.errorMessage,
+      failure: req.failure,
+    });
+    return {};
+  }
+
+  // ---- updates ------------------------------------------------------------------------------------
+
+  async update(req: Msg, signal: AbortSignal): Promise<Msg> {
+    const exec = this.find(req.namespace, req.workflowExecution);
+    const request = required(req.request as Msg, 'request');
+    const updateId = (request.meta?.updateId as string) || randomUUID();
+    required(request.input?.name as string, 'request.input.name');
+    const waitStage = (req.waitPolicy?.lifecycleStage as number) || UpdateStage.COMPLETED;
+    if (!exec.state.updates[updateId]) {
+      if (exec.closed) throw notFound('workflow execution already completed');
+      this.tx(() => {
+        this.touch(exec);
+        exec.state.updates[updateId] = {
+          updateId,
+          request: encodeUpdateRequest({ ...request, meta: { ...request.meta, updateId } }),
+          stage: UpdateStage.ADMITTED,
+        };
+        this.ensureWorkflowTask(exec);
+      });
+    }
+    return this.waitForUpdate(exec, updateId, waitStage, signal);
+  }
+
+  async pollUpdate(req: Msg, signal: AbortSignal): Promise<Msg> {
+    const exec = this.find(req.namespace, req.updateRef?.workflowExecution);
+    const updateId = required(req.updateRef?.updateId as string, 'updateRef.updateId');
+    if (!exec.state.updates[updateId]) throw notFound(`update ${updateId} not found`);
+    return this.waitForUpdate(
+      exec,
+      updateId,
+      (req.waitPolicy?.lifecycleStage as number) || UpdateStage.COMPLETED,
+      signal,
+    );
+  }
+
+  private async waitForUpdate(exec: Execution, updateId: string, stage: number, signal: AbortSignal): Promise<Msg> {
+    const until = Date.now() + WAIT_SLICE_MS;
+    for (;;) {
+      const u = exec.state.updates[updateId];
+      if (!u) throw notFound('workflow execution already completed before the update finished');
+      const ref = { workflowExecution: { workflowId: exec.state.workflowId, runId: exec.state.runId }, updateId };
+      if (u.stage >= stage || signal.aborted || Date.now() >= until) {
+        return { updateRef: ref, outcome: u.stage === UpdateStage.COMPLETED ? u.outcome : undefined, stage: u.stage };
+      }
+      await exec.waitForChange(signal, until - Date.now());
+    }
+  }
+
+  // ---- reads --------------------------------------------------------------------------------------
+
+  async history(req: Msg, signal: AbortSignal): Promise<Msg> {
+    const exec = this.find(req.namespace, req.execution);
+    const closeOnly = req.historyEventFilterType === 2;
+    const pageSize = Number(req.maximumPageSize) || 1000;
+    const token = req.nextPageToken?.length ? Number(Buffer.from(req.nextPageToken).toString()) : 1;
+    if (!Number.isInteger(token) || token < 1) throw invalidArgument('nextPageToken is not one this server issued');
+    const until = Date.now() + WAIT_SLICE_MS;
+    for (;;) {
+      const history = this.historyOf(exec);
+      if (closeOnly) {
+        if (exec.closed) return { history: { events: [history.at(-1)] } };
+      } else {
+        const events = history.slice(token - 1, token - 1 + pageSize);
+        const nextId = token + events.length;
+        if (events.length > 0 || !req.waitNewEvent || exec.closed) {
+          const more = nextId <= history.length || (req.waitNewEvent && !exec.closed);
+          return { history: { events }, nextPageToken: more ? Buffer.from(String(nextId)) : undefined };
+        }
+      }
+      if (!req.waitNewEvent || signal.aborted || Date.now() >= until) {
+        return { history: { events: [] }, nextPageToken: Buffer.from(String(token)) };
+      }
+      await exec.waitForChange(signal, until - Date.now());
+    }
+  }
+
+  /** Not part of the wire API: lets tests and the UI-facing reads see an execution's pending work. */
+  describe(req: Msg): Msg {
+    const exec = this.find(req.namespace, req.execution);
+    const s = exec.state;
+    const pendingActivities = Object.values(s.activities).map((a) => ({
+      activityId: a.activityId,
+      activityType: { name: a.activityType },
+      state: a.cancelRequested ? 3 : a.startedTime !== undefined ? 2 : 1,
+      heartbeatDetails: a.heartbeatDetails,
+      lastHeartbeatTime: a.lastHeartbeatTime !== undefined ? tsFromMs(a.lastHeartbeatTime) : undefined,
+      lastStartedTime: a.startedTime !== undefined ? tsFromMs(a.startedTime) : undefined,
+      attempt: a.attempt,
+      maximumAttempts: a.retryPolicy.maximumAttempts,
+      scheduledTime: tsFromMs(a.retryAt ?? a.attemptScheduledTime),
+      expirationTime: a.scheduleToCloseMs ? tsFromMs(a.firstScheduledTime + a.scheduleToCloseMs) : undefined,
+      lastFailure: a.lastFailure,
+      lastWorkerIdentity: a.lastWorkerIdentity,
+    }));
+    return {
+      executionConfig: {
+        taskQueue: { name: s.taskQueue, kind: 1 },
+        workflowExecutionTimeout: s.executionTimeoutMs ? durationFromMs(s.executionTimeoutMs) : undefined,
+        workflowRunTimeout: s.runTimeoutMs ? durationFromMs(s.runTimeoutMs) : undefined,
+        defaultWorkflowTaskTimeout: durationFromMs(s.workflowTaskTimeoutMs),
+      },
+      workflowExecutionInfo: this.executionInfo(exec),
+      pendingActivities,
+      pendingChildren: Object.values(s.children).map((c) => ({
+        workflowId: c.workflowId,
+        runId: c.runId,
+        workflowTypeName: c.workflowType,
+        initiatedId: c.initiatedEventId,
+        parentClosePolicy: c.parentClosePolicy,
+      })),
+      pendingWorkflowTask: s.wft
+        ? {
+            state: s.wft.startedTime !== undefined ? 2 : 1,
+            scheduledTime: tsFromMs(s.wft.scheduledTime),
+            originalScheduledTime: tsFromMs(s.wft.scheduledTime),
+            startedTime: s.wft.startedTime !== undefined ? tsFromMs(s.wft.startedTime) : undefined,
+            attempt: s.wft.attempt,
+          }
+        : undefined,
+    };
+  }
+
+  executionInfo(exec: Execution): Msg {
+    const s = exec.state;
+    return {
+      execution: { workflowId: s.workflowId, runId: s.runId },
+      type: { name: s.workflowType },
+      startTime: tsFromMs(s.startTime),
+      closeTime: s.closeTime !== undefined ? tsFromMs(s.closeTime) : undefined,
+      status: s.status,
+      historyLength: s.nextEventId - 1,
+      parentNamespaceId: s.parent ? this.namespaces.id(s.parent.namespace) : undefined,
+      parentExecution: s.parent ? { workflowId: s.parent.workflowId, runId: s.parent.runId } : undefined,
+      executionTime: tsFromMs(s.executionTime),
+      memo: { fields: s.memo },
+      searchAttributes: { indexedFields: s.searchAttributes },
+      taskQueue: s.taskQueue,
+      stateTransitionCount: s.tokenSeq,
+      historySizeBytes: s.historySizeBytes,
+      firstRunId: s.firstExecutionRunId,
+      executionDuration: s.closeTime !== undefined ? durationFromMs(s.closeTime - s.executionTime) : undefined,
+    };
+  }
+
+  /** Ends every outstanding long poll (server shutdown). */
+  shutdown(): void {
+    this.workflowQueues.drainAll();
+    this.activityQueues.drainAll();
+    for (const exec of this.executions.values()) {
+      exec.notifyChange();
+      for (const q of exec.queries.values()) q.resolve({ error: 'server shutting down' });
+    }
+  }
+}
+
+/** The deadlines of one activity, soonest first. */
+export function activityDeadlines(a: ActivityState): { at: number; kind: 'retry' | number }[] {
+  const out: { at: number; kind: 'retry' | number }[] = [];
+  if (a.retryAt !== undefined) out.push({ at: a.retryAt, kind: 'retry' });
+  if (a.scheduleToCloseMs)
+    out.push({ at: a.firstScheduledTime + a.scheduleToCloseMs, kind: TimeoutType.SCHEDULE_TO_CLOSE });
+  if (a.startedTime === undefined) {
+    if (a.retryAt === undefined && a.scheduleToStartMs) {
+      out.push({ at: a.attemptScheduledTime + a.scheduleToStartMs, kind: TimeoutType.SCHEDULE_TO_START });
+    }
+  } else {
+    if (a.startToCloseMs) out.push({ at: a.startedTime + a.startToCloseMs, kind: TimeoutType.START_TO_CLOSE });
+    if (a.heartbeatMs)
+      out.push({ at: (a.lastHeartbeatTime ?? a.startedTime) + a.heartbeatMs, kind: TimeoutType.HEARTBEAT });
+  }
+  return out.sort((x, y) => x.at - y.at);
+}
+
+/** Kept encoded: the request travels to the worker as a google.protobuf.Any in a protocol message. */
+function encodeUpdateRequest(request: Msg): Buffer {
+  return encodeMessage(protoType('temporal.api.update.v1.Request'), request);
+}

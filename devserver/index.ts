@@ -1,0 +1,2 @@
+export { startDevServer, type DevServer, type DevServerOptions } from './server';
+export { DevClock, type DevClockOptions } from './clock';

@@ -1,0 +1,123 @@
+// Assembles the devserver: engine + journal + gRPC services on one port.
+import { Server, ServerCredentials } from '@grpc/grpc-js';
+import { DevClock } from './clock';
+import { Engine, type ExecRecord } from './engine/engine';
+import { Namespaces, type NamespaceRecord } from './engine/namespaces';
+import { buildService } from './grpc/service-definition';
+import { Journal } from './journal';
+import { operatorServiceHandlers } from './services/operator-service';
+import { testServiceHandlers } from './services/test-service';
+import { workflowServiceHandlers } from './services/workflow-service';
+import type { SearchAttributeType } from './visibility-query';
+
+export interface DevServerOptions {
+  /** TCP port; 0 picks a free one. Default 7233. */
+  port?: number;
+  /** Interface to listen on. Default 127.0.0.1. */
+  ip?: string;
+  /** Namespaces registered at start (more can be registered over gRPC). Default ['default']. */
+  namespaces?: string[];
+  /** Journal file: every change is appended (and fsync'ed) there and replayed at start. Omitted: in memory. */
+  dbFile?: string;
+  /** The server's clock; pass `new DevClock({ timeSkipping: true })` to control time. Default: real time. */
+  clock?: DevClock;
+  /** Long-poll timeout in ms (default 55 000, below the SDK's ~70 s poll deadline). */
+  pollTimeoutMs?: number;
+  /** Free closed workflows' histories from memory after this many ms (re-read from the journal). Default 10 000. */
+  evictAfterMs?: number;
+  /** Diagnostics (journal repairs, internal errors). Default: stderr. */
+  log?: (message: string) => void;
+}
+
+export interface DevServer {
+  /** host:port, as TEMPORAL_ADDRESS / Connection.connect({ address }) expect it. */
+  readonly address: string;
+  readonly port: number;
+  readonly clock: DevClock;
+  readonly engine: Engine;
+  close(): Promise<void>;
+}
+
+type JournalEntry =
+  | ExecRecord
+  | { t: 'ns'; record: NamespaceRecord }
+  | { t: 'sa'; namespace: string; added: Record<string, SearchAttributeType> };
+
+export async function startDevServer(options: DevServerOptions = {}): Promise<DevServer> {
+  const log = options.log ?? ((m: string) => process.stderr.write(`[devserver] ${m}\n`));
+  const clock = options.clock ?? new DevClock();
+  const namespaces = new Namespaces();
+  const opened = options.dbFile ? Journal.open(options.dbFile, { onWarning: log }) : undefined;
+  const journal = opened?.journal;
+  const engine = new Engine({ clock, namespaces, store: journal, pollTimeoutMs: options.pollTimeoutMs, log });
+  const append = (entry: JournalEntry) => journal?.append(entry);
+
+  if (opened) {
+    opened.records.forEach((raw, i) => {
+      const entry = raw as JournalEntry;
+      if (entry.t === 'exec') engine.replayRecord(entry, opened.offsets[i]);
+      else if (entry.t === 'ns') namespaces.add(entry.record);
+      else if (entry.t === 'sa') Object.assign(namespaces.require(entry.namespace).searchAttributes, entry.added);
+    });
+  }
+  for (const name of options.namespaces ?? ['default']) {
+    if (!namespaces.has(name)) append({ t: 'ns', record: namespaces.add({ name }) });
+  }
+  engine.resumeAfterReplay();
+
+  const onError = (err: unknown, rpc: string) =>
+    log(`${rpc} failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+  const server = new Server({ 'grpc.max_receive_message_length': 128 * 1024 * 1024 });
+  const services = [
+    buildService(
+      'temporal.api.workflowservice.v1.WorkflowService',
+      workflowServiceHandlers(engine, (record) => append({ t: 'ns', record })),
+      onError,
+    ),
+    buildService(
+      'temporal.api.operatorservice.v1.OperatorService',
+      operatorServiceHandlers(engine, (namespace, added) => append({ t: 'sa', namespace, added })),
+      onError,
+    ),
+    buildService('temporal.api.testservice.v1.TestService', testServiceHandlers(clock), onError),
+  ];
+  for (const s of services) server.addService(s.definition, s.implementation);
+
+  const ip = options.ip ?? '127.0.0.1';
+  const port = await new Promise<number>((resolve, reject) =>
+    server.bindAsync(`${ip}:${options.port ?? 7233}`, ServerCredentials.createInsecure(), (err, p) =>
+      err ? reject(err) : resolve(p),
+    ),
+  );
+
+  const evictAfterMs = options.evictAfterMs ?? 10_000;
+  const evictTimer = journal ? setInterval(() => engine.evictClosedHistories(evictAfterMs), evictAfterMs) : undefined;
+  evictTimer?.unref();
+
+  let closing: Promise<void> | undefined;
+  return {
+    address: `${ip}:${port}`,
+    port,
+    clock,
+    engine,
+    close() {
+      closing ??= (async () => {
+        if (evictTimer) clearInterval(evictTimer);
+        engine.shutdown();
+        await new Promise<void>((resolve) => {
+          const force = setTimeout(() => {
+            server.forceShutdown();
+            resolve();
+          }, 500);
+          server.tryShutdown(() => {
+            clearTimeout(force);
+            resolve();
+          });
+        });
+        clock.close();
+        journal?.close();
+      })();
+      return closing;
+    },
+  };
+}

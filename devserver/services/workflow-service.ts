@@ -1,0 +1,177 @@
+// temporal.api.workflowservice.v1.WorkflowService: request validation and mapping onto the engine.
+import type { Engine } from '../engine/engine';
+import type { RpcHandlers } from '../grpc/service-definition';
+import { alreadyExists, invalidArgument, notFound, required, unimplemented } from '../grpc/status';
+import { type Msg, durationFromMs, tsFromMs } from '../proto';
+import { countExecutions, listExecutions } from './visibility';
+import type { NamespaceRecord } from '../engine/namespaces';
+
+export const SERVER_VERSION = '1.27.0-devserver';
+
+export function workflowServiceHandlers(engine: Engine, journalNamespace: (ns: NamespaceRecord) => void): RpcHandlers {
+  const describeNamespace = (ns: NamespaceRecord): Msg => ({
+    namespaceInfo: {
+      name: ns.name,
+      state: 1,
+      description: ns.description ?? '',
+      id: ns.id,
+      capabilities: { eagerWorkflowStart: false, syncUpdate: true, asyncUpdate: true },
+      supportsSchedules: false,
+    },
+    config: {
+      workflowExecutionRetentionTtl: durationFromMs(ns.retentionDays * 86_400_000),
+      historyArchivalState: 2,
+      visibilityArchivalState: 2,
+    },
+    replicationConfig: { activeClusterName: 'active', clusters: [{ clusterName: 'active' }], state: 1 },
+    isGlobalNamespace: false,
+  });
+
+  return {
+    GetSystemInfo: () => ({
+      serverVersion: SERVER_VERSION,
+      capabilities: {
+        signalAndQueryHeader: true,
+        internalErrorDifferentiation: true,
+        activityFailureIncludeHeartbeat: true,
+        supportsSchedules: false,
+        encodedFailureAttributes: true,
+        buildIdBasedVersioning: false,
+        upsertMemo: true,
+        eagerWorkflowStart: false,
+        sdkMetadata: true,
+        countGroupByExecutionStatus: true,
+        nexus: false,
+      },
+    }),
+
+    GetClusterInfo: () => ({
+      supportedClients: { 'temporal-cli': '< 2.0.0', 'temporal-go': '< 2.0.0', 'temporal-typescript': '< 2.0.0' },
+      serverVersion: SERVER_VERSION,
+      clusterId: 'devserver',
+      clusterName: 'active',
+      historyShardCount: 1,
+      persistenceStore: 'devserver-journal',
+      visibilityStore: 'devserver-memory',
+      initialFailoverVersion: 1,
+      failoverVersionIncrement: 10,
+    }),
+
+    DescribeNamespace: (req) => {
+      const ns = req.id
+        ? engine.namespaces.list().find((n) => n.id === req.id)
+        : engine.namespaces.require(req.namespace);
+      if (!ns) throw notFound(`Namespace with id ${req.id} is not found.`);
+      return describeNamespace(ns);
+    },
+
+    ListNamespaces: () => ({ namespaces: engine.namespaces.list().map(describeNamespace) }),
+
+    RegisterNamespace: (req) => {
+      const name = required(req.namespace as string, 'namespace');
+      if (engine.namespaces.has(name)) throw alreadyExists(`Namespace ${name} already exists.`);
+      const retentionMs = Number(req.workflowExecutionRetentionPeriod?.seconds ?? 86_400) * 1000;
+      journalNamespace(
+        engine.namespaces.add({ name, description: req.description, retentionDays: retentionMs / 86_400_000 }),
+      );
+      return {};
+    },
+
+    StartWorkflowExecution: (req) => {
+      if (req.cronSchedule) throw unimplemented('cron schedules are not implemented by the devserver');
+      const { runId, started } = engine.start(req);
+      return { runId, started };
+    },
+
+    SignalWithStartWorkflowExecution: (req) => {
+      const signalName = required(req.signalName as string, 'signalName');
+      const { runId, started } = engine.start(req, { name: signalName, input: req.signalInput, header: req.header });
+      return { runId, started };
+    },
+
+    SignalWorkflowExecution: (req) => engine.signal(req),
+
+    PollWorkflowTaskQueue: (req, ctx) => engine.pollWorkflowTask(req, ctx.signal),
+    RespondWorkflowTaskCompleted: (req) => engine.completeWorkflowTask(req),
+    RespondWorkflowTaskFailed: (req) => engine.respondWorkflowTaskFailed(req),
+    RespondQueryTaskCompleted: (req) => engine.respondQueryTaskCompleted(req),
+
+    PollActivityTaskQueue: (req, ctx) => engine.pollActivityTask(req, ctx.signal),
+    RecordActivityTaskHeartbeat: (req) => engine.heartbeat(req, false),
+    RecordActivityTaskHeartbeatById: (req) => engine.heartbeat(req, true),
+    RespondActivityTaskCompleted: (req) => engine.completeActivity(req, false),
+    RespondActivityTaskCompletedById: (req) => engine.completeActivity(req, true),
+    RespondActivityTaskFailed: (req) => engine.failActivity(req, false),
+    RespondActivityTaskFailedById: (req) => engine.failActivity(req, true),
+    RespondActivityTaskCanceled: (req) => engine.cancelActivity(req, false),
+    RespondActivityTaskCanceledById: (req) => engine.cancelActivity(req, true),
+
+    GetWorkflowExecutionHistory: (req, ctx) => engine.history(req, ctx.signal),
+
+    GetWorkflowExecutionHistoryReverse: (req) => {
+      const exec = engine.find(req.namespace, req.execution);
+      const events = engine.historyOf(exec);
+      const pageSize = Number(req.maximumPageSize) || 1000;
+      const end = req.nextPageToken?.length ? Number(Buffer.from(req.nextPageToken).toString()) : events.length;
+      if (!Number.isInteger(end) || end < 0 || end > events.length) {
+        throw invalidArgument('nextPageToken is not one this server issued');
+      }
+      const start = Math.max(0, end - pageSize);
+      return {
+        history: { events: events.slice(start, end).reverse() },
+        nextPageToken: start > 0 ? Buffer.from(String(start)) : undefined,
+      };
+    },
+
+    DescribeWorkflowExecution: (req) => engine.describe(req),
+
+    TerminateWorkflowExecution: (req) => {
+      const exec = engine.find(req.namespace, req.workflowExecution);
+      checkFirstRun(exec.state.firstExecutionRunId, req.firstExecutionRunId);
+      engine.tx(() => engine.terminate(exec, req.reason, req.details, req.identity));
+      return {};
+    },
+
+    RequestCancelWorkflowExecution: (req) => {
+      const exec = engine.find(req.namespace, req.workflowExecution);
+      checkFirstRun(exec.state.firstExecutionRunId, req.firstExecutionRunId);
+      engine.tx(() => engine.requestCancel(exec, req.reason, req.identity));
+      return {};
+    },
+
+    QueryWorkflow: (req, ctx) => engine.query(req, ctx.signal),
+
+    UpdateWorkflowExecution: (req, ctx) => engine.update(req, ctx.signal),
+    PollWorkflowExecutionUpdate: (req, ctx) => engine.pollUpdate(req, ctx.signal),
+
+    ListWorkflowExecutions: (req) => listExecutions(engine, req),
+    ScanWorkflowExecutions: (req) => listExecutions(engine, req),
+    CountWorkflowExecutions: (req) => countExecutions(engine, req),
+
+    GetSearchAttributes: () => ({ keys: {} }),
+
+    DescribeTaskQueue: (req) => {
+      engine.namespaces.require(req.namespace);
+      const name = required(req.taskQueue?.name as string, 'taskQueue.name');
+      const queues = req.taskQueueType === 2 ? engine.activityQueues : engine.workflowQueues;
+      const queue = queues.find(req.namespace, name);
+      return {
+        pollers: [...(queue?.pollers.values() ?? [])].map((p) => ({
+          identity: p.identity,
+          lastAccessTime: tsFromMs(p.lastAccessTime),
+          ratePerSecond: 100_000,
+        })),
+        taskQueueStatus: { backlogCountHint: queue?.backlog ?? 0, readLevel: 0, ackLevel: 0, ratePerSecond: 100_000 },
+      };
+    },
+
+    ShutdownWorker: () => ({}),
+    ResetStickyTaskQueue: () => ({}),
+  };
+}
+
+function checkFirstRun(actual: string, expected: string | undefined): void {
+  if (expected && expected !== actual) {
+    throw notFound(`workflow execution with first run id ${expected} not found (the chain's first run is ${actual})`);
+  }
+}

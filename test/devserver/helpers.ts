@@ -1,0 +1,77 @@
+// Shared harness for devserver tests: an in-process devserver, a client, one workflow bundle per test
+// file, a worker per test, and a replay check of every history the test produced.
+import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
+import {
+  NativeConnection,
+  Runtime,
+  Worker,
+  bundleWorkflowCode,
+  DefaultLogger,
+  type WorkflowBundle,
+} from '@temporalio/worker';
+import { startDevServer, type DevServer, type DevServerOptions } from '../../devserver';
+import * as activities from './fixtures/activities';
+
+let runtimeInstalled = false;
+/** Keep the SDK's own logging quiet (warnings only) so test output stays readable. */
+function quietRuntime(): void {
+  if (runtimeInstalled) return;
+  runtimeInstalled = true;
+  Runtime.install({ logger: new DefaultLogger('ERROR') });
+}
+
+let bundlePromise: Promise<WorkflowBundle> | undefined;
+export function fixtureBundle(): Promise<WorkflowBundle> {
+  bundlePromise ??= bundleWorkflowCode({
+    workflowsPath: require.resolve('./fixtures/workflows'),
+    logger: new DefaultLogger('ERROR'),
+  });
+  return bundlePromise;
+}
+
+export interface Harness {
+  server: DevServer;
+  connection: Connection;
+  client: Client;
+  nativeConnection: NativeConnection;
+  /** Runs `fn` with a worker on `taskQueue` polling this server. */
+  withWorker<T>(taskQueue: string, fn: () => Promise<T>): Promise<T>;
+  /** Replays the full history of each handle's workflow with the SDK's replayer (throws if it fails). */
+  replay(...handles: WorkflowHandle[]): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function startHarness(opts: DevServerOptions = {}): Promise<Harness> {
+  quietRuntime();
+  const server = await startDevServer({ port: 0, log: () => undefined, ...opts });
+  const connection = await Connection.connect({ address: server.address });
+  const client = new Client({ connection });
+  const nativeConnection = await NativeConnection.connect({ address: server.address });
+  const workflowBundle = await fixtureBundle();
+  return {
+    server,
+    connection,
+    client,
+    nativeConnection,
+    async withWorker(taskQueue, fn) {
+      const worker = await Worker.create({ connection: nativeConnection, taskQueue, workflowBundle, activities });
+      return worker.runUntil(fn);
+    },
+    async replay(...handles) {
+      for (const h of handles) {
+        const history = await h.fetchHistory();
+        await Worker.runReplayHistory({ workflowBundle, replayName: h.workflowId }, history, h.workflowId);
+      }
+    },
+    async close() {
+      await nativeConnection.close();
+      await connection.close();
+      await server.close();
+    },
+  };
+}
+
+let seq = 0;
+export function uniqueId(prefix: string): string {
+  return `${prefix}-${process.pid}-${++seq}-${Date.now()}`;
+}
