@@ -28,7 +28,9 @@ export interface NetworkHarness {
 export const REGION = 'cn-shanghai';
 
 export async function startNetworkHarness(): Promise<NetworkHarness> {
-  const emu = await startEmulator({ port: 0 });
+  // A frozen clock: only pollUntil's advanceClock moves time, so every transition a test sees is deterministic.
+  const frozen = Date.now();
+  const emu = await startEmulator({ port: 0, clock: () => frozen });
   const client = (apiVersion: string, withRegion: boolean): Call => {
     const rpc = new RPCClient({
       accessKeyId: DEFAULT_ACCESS_KEY_ID,
@@ -36,16 +38,15 @@ export async function startNetworkHarness(): Promise<NetworkHarness> {
       endpoint: emu.url,
       apiVersion,
     });
-    // pop-core parses into null-prototype objects; plain copies compare cleanly with deepEqual.
-    return async (action, params = {}) =>
-      JSON.parse(
-        JSON.stringify(
-          await rpc.request(action, withRegion ? { RegionId: REGION, ...params } : params, {
-            method: 'POST',
-            timeout: 10_000,
-          }),
-        ),
-      ) as Response;
+    return async (action, params = {}) => {
+      // Tests leave a parameter out by setting it undefined (pop-core would send the text "undefined").
+      const sent = Object.fromEntries(
+        Object.entries(withRegion ? { RegionId: REGION, ...params } : params).filter(([, v]) => v !== undefined),
+      );
+      const res = await rpc.request(action, sent, { method: 'POST', timeout: 10_000 });
+      // pop-core parses into null-prototype objects; plain copies compare cleanly with deepEqual.
+      return JSON.parse(JSON.stringify(res)) as Response;
+    };
   };
   return {
     emu,
