@@ -66,14 +66,20 @@ export class MemoryResourceStore implements ResourceStore {
   }
 
   list(type: string, filter?: (r: ResourceRecord) => boolean): ResourceRecord[] {
-    return this.all().filter((r) => r.type === type && (!filter || filter(r)));
+    return this.collect(type).filter((r) => !filter || filter(r));
   }
 
   all(): ResourceRecord[] {
+    return this.collect(undefined);
+  }
+
+  /** Live copies, only of the wanted type (records can be large, e.g. FC code). */
+  private collect(type: string | undefined): ResourceRecord[] {
     const out: ResourceRecord[] = [];
-    for (const key of [...this.entries.keys()]) {
-      const entry = this.live(key);
-      if (entry) out.push(copy(entry.record));
+    for (const [key, entry] of [...this.entries]) {
+      if (type !== undefined && entry.record.type !== type) continue;
+      const live = this.live(key);
+      if (live) out.push(copy(live.record));
     }
     return out;
   }

@@ -39,7 +39,9 @@ const echo = (emu: EmulatorHandle, extra: Record<string, string> = {}) =>
 describe('control API', () => {
   let emu: EmulatorHandle;
   before(async () => {
-    emu = await startEmulator({ port: 0, products: [...testProducts, ticketProduct] });
+    // A frozen clock: test widgets are scheduled to disappear, which only POST clock/advance may cause here.
+    const frozen = Date.UTC(2026, 0, 1);
+    emu = await startEmulator({ port: 0, products: [...testProducts, ticketProduct], clock: () => frozen });
   });
   after(() => emu.close());
   beforeEach(() => emu.reset());

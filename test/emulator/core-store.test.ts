@@ -93,7 +93,8 @@ describe('resource store', () => {
 
 describe('idempotency and persistence through the server', () => {
   it('returns the first response for a repeated ClientToken, also to concurrent calls', async () => {
-    const emu = await startEmulator({ port: 0, products: testProducts });
+    // A frozen clock: test widgets are scheduled to disappear, which must not happen mid-test.
+    const emu = await startEmulator({ port: 0, products: testProducts, clock: virtualClock().now });
     try {
       const calls = await Promise.all(
         [1, 2, 3].map(() =>
