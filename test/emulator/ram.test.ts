@@ -69,6 +69,7 @@ describe('RAM and STS', () => {
     assert.equal(dup.status, 409);
     assert.equal(dup.json.Code, 'EntityAlreadyExists.Role');
     assert.equal((await createRole('bad name!')).json.Code, 'InvalidParameter.RoleName.InvalidChars');
+    assert.equal((await createRole('under_score')).json.Code, 'InvalidParameter.RoleName.InvalidChars');
     assert.equal((await createRole('x'.repeat(65))).json.Code, 'InvalidParameter.RoleName.Length');
     const notJson = await createRole('r1', '{');
     assert.equal(notJson.status, 400);

@@ -47,11 +47,11 @@ export function validateRoleName(name: string): void {
       `The parameter "RoleName" must be 1 to 64 characters, got ${name.length}.`,
     );
   }
-  if (!/^[A-Za-z0-9.\-_]+$/.test(name)) {
+  if (!/^[A-Za-z0-9.-]+$/.test(name)) {
     throw new ApiError(
       400,
       'InvalidParameter.RoleName.InvalidChars',
-      `The parameter "RoleName" may contain only letters, digits, ".", "-" and "_": "${name}".`,
+      `The parameter "RoleName" may contain only letters, digits, "." and "-": "${name}".`,
     );
   }
 }
