@@ -85,4 +85,26 @@ export const echoRoaProduct: ProductDefinition = {
   ],
 };
 
-export const testProducts: ProductDefinition[] = [echoRpcProduct, echoRoaProduct, ramProduct, stsProduct];
+/** What the CloudAPI stand-in last received (its SDK's response model drops unknown fields). */
+export const lastCloudApiParams: { value?: Record<string, string> } = {};
+
+/** RPC product on CloudAPI's version, whose SDK sends some parameters as a form body. */
+export const echoFormProduct: ProductDefinition = {
+  name: 'cloudapi',
+  style: 'rpc',
+  version: '2016-07-14',
+  actions: {
+    CreateApi: (req) => {
+      lastCloudApiParams.value = req.params;
+      return { ApiId: 'echo' };
+    },
+  },
+};
+
+export const testProducts: ProductDefinition[] = [
+  echoRpcProduct,
+  echoRoaProduct,
+  echoFormProduct,
+  ramProduct,
+  stsProduct,
+];

@@ -8,12 +8,13 @@ import { Readable } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
 import { $OpenApiUtil } from '@alicloud/openapi-core';
 import OpenApiClient, * as $OpenApi from '@alicloud/openapi-client';
+import CloudApi, * as $CloudApi from '@alicloud/cloudapi20160714';
 import Fc, * as $Fc from '@alicloud/fc20230330';
 import Ram, * as $Ram from '@alicloud/ram20150501';
 import Vpc, * as $Vpc from '@alicloud/vpc20160428';
 import * as $Util from '@alicloud/tea-util';
 import { startEmulator, type EmulatorHandle } from '../../emulator';
-import { testProducts } from './core-fixtures';
+import { lastCloudApiParams, testProducts } from './core-fixtures';
 import { AK, SECRET } from './core-signers';
 
 // pop-core ships without types; the shapes used here are its documented API.
@@ -64,7 +65,8 @@ describe('SDK compatibility', () => {
         endpoint: emu.url,
         apiVersion: '2016-04-28',
       });
-      for (const method of ['POST', 'GET']) {
+      // 'post' (lower case) signs as POST but sends the parameters in the query.
+      for (const method of ['POST', 'GET', 'post']) {
         const res = await client.request('Echo', { RegionId: 'cn-beijing', Tag: 'a/b c' }, { method, timeout: 10_000 });
         assert.equal(res.Region, 'cn-beijing');
         assert.deepEqual({ ...(res.Params as object) }, { RegionId: 'cn-beijing', Tag: 'a/b c' });
@@ -187,6 +189,27 @@ describe('SDK compatibility', () => {
       const chunks: Buffer[] = [];
       for await (const chunk of invoked.body as AsyncIterable<Buffer>) chunks.push(Buffer.from(chunk));
       assert.equal(Buffer.concat(chunks).toString(), 'echo:ping');
+    });
+
+    it('@alicloud/cloudapi20160714 CreateApi (query plus signed form body)', async () => {
+      const cloudapi = new CloudApi(officialConfig());
+      const res = await cloudapi.createApi(
+        new $CloudApi.CreateApiRequest({
+          groupId: 'g1',
+          apiName: 'web',
+          visibility: 'PRIVATE',
+          authType: 'ANONYMOUS',
+          requestConfig: JSON.stringify({ RequestPath: '/web/cloudapi' }),
+          serviceConfig: JSON.stringify({ ServiceVpcEnable: 'TRUE' }),
+          requestParameters: '[]',
+        }),
+      );
+      assert.equal(res.statusCode, 200);
+      assert.equal(res.body?.apiId, 'echo');
+      const seen = lastCloudApiParams.value ?? {};
+      assert.equal(seen.GroupId, 'g1');
+      assert.equal(seen.RequestParameters, '[]');
+      assert.equal(seen.ServiceConfig, JSON.stringify({ ServiceVpcEnable: 'TRUE' }));
     });
 
     it('@alicloud/openapi-client generic callApi (RPC, V3)', async () => {
