@@ -1,4 +1,5 @@
 import type { PageRequest, PageResponse, Tag } from './lists';
+import { asJson, type JsonParam } from './params';
 import type { RpcClient } from './rpc-client';
 
 // ECS 2014-05-26. Field names as in Alibaba's API reference.
@@ -49,8 +50,8 @@ export interface DescribeSecurityGroupsRequest extends PageRequest {
   RegionId: string;
   VpcId?: string;
   SecurityGroupId?: string;
-  /** JSON array of ids, as a string: '["sg-1","sg-2"]' */
-  SecurityGroupIds?: string;
+  /** Sent as a JSON array string; a pre-serialized string passes through unchanged. */
+  SecurityGroupIds?: string[] | string;
   SecurityGroupName?: string;
   Tag?: Tag[];
 }
@@ -116,8 +117,8 @@ export interface EcsInstance {
 }
 export interface DescribeInstancesRequest extends PageRequest {
   RegionId: string;
-  /** JSON array of ids, as a string: '["i-1"]' */
-  InstanceIds?: string;
+  /** Sent as a JSON array string; a pre-serialized string passes through unchanged. */
+  InstanceIds?: string[] | string;
   VpcId?: string;
   VSwitchId?: string;
   SecurityGroupId?: string;
@@ -172,7 +173,10 @@ export class EcsClient {
     return this.#rpc.call<object>('RevokeSecurityGroup', req);
   }
   describeSecurityGroups(req: DescribeSecurityGroupsRequest) {
-    return this.#rpc.call<DescribeSecurityGroupsResponse>('DescribeSecurityGroups', req);
+    return this.#rpc.call<DescribeSecurityGroupsResponse>('DescribeSecurityGroups', {
+      ...req,
+      SecurityGroupIds: jsonList(req.SecurityGroupIds),
+    });
   }
   describeSecurityGroupAttribute(req: DescribeSecurityGroupAttributeRequest) {
     return this.#rpc.call<DescribeSecurityGroupAttributeResponse>('DescribeSecurityGroupAttribute', req);
@@ -184,7 +188,10 @@ export class EcsClient {
     return this.#rpc.call<RunInstancesResponse>('RunInstances', req);
   }
   describeInstances(req: DescribeInstancesRequest) {
-    return this.#rpc.call<DescribeInstancesResponse>('DescribeInstances', req);
+    return this.#rpc.call<DescribeInstancesResponse>('DescribeInstances', {
+      ...req,
+      InstanceIds: jsonList(req.InstanceIds),
+    });
   }
   describeInstanceStatus(req: DescribeInstanceStatusRequest) {
     return this.#rpc.call<DescribeInstanceStatusResponse>('DescribeInstanceStatus', req);
@@ -195,4 +202,9 @@ export class EcsClient {
   deleteInstances(req: DeleteInstancesRequest) {
     return this.#rpc.call<object>('DeleteInstances', req);
   }
+}
+
+/** ECS takes some id lists as one JSON array string rather than as a repeat list. */
+function jsonList(ids: string[] | string | undefined): JsonParam | string | undefined {
+  return Array.isArray(ids) ? asJson(ids) : ids;
 }

@@ -216,6 +216,11 @@ describe('typed clients against the emulator', () => {
     });
     const [ecsId] = items(run.InstanceIdSets);
     assert.match(ecsId, /^i-/);
+    const described = await cloud.ecs.describeInstances({ RegionId: REGION, InstanceIds: [ecsId] });
+    assert.deepEqual(
+      items(described.Instances).map((i) => [i.InstanceId, i.VpcAttributes?.VpcId]),
+      [[ecsId, vpcId]],
+    );
 
     await cloud.cloudapi.setVpcAccess({
       RegionId: REGION,
@@ -273,8 +278,8 @@ describe('typed clients against the emulator', () => {
       GroupId: group.GroupId,
       VpcIntranetEnable: true,
     });
-    const described = await cloud.cloudapi.describeApiGroup({ RegionId: REGION, GroupId: group.GroupId });
-    assert.ok(described.VpcDomain, 'VPC intranet domain is on');
+    const groupInfo = await cloud.cloudapi.describeApiGroup({ RegionId: REGION, GroupId: group.GroupId });
+    assert.ok(groupInfo.VpcDomain, 'VPC intranet domain is on');
 
     const badConfig = await failure(
       cloud.cloudapi.createApi({
