@@ -140,3 +140,34 @@ describe('emulator with every product', () => {
     }
   });
 });
+
+describe('npm run emulator (emulator/main.ts)', () => {
+  it('prints its URL, serves, and exits cleanly on SIGTERM', async () => {
+    const { spawn } = await import('node:child_process');
+    const child = spawn(process.execPath, ['--import', 'tsx', 'emulator/main.ts'], {
+      env: { ...process.env, EMULATOR_PORT: '0', EMULATOR_LOG_REQUESTS: '0', EMULATOR_ACCOUNT_ID: '999' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    try {
+      const line = await new Promise<string>((resolve, reject) => {
+        let out = '';
+        child.stdout.on('data', (chunk: Buffer) => {
+          out += chunk.toString();
+          if (out.includes('\n')) resolve(out.split('\n')[0]);
+        });
+        child.once('exit', (code) => reject(new Error(`exited early with ${code}`)));
+      });
+      const url = /on (http:\/\/127\.0\.0\.1:\d+)/.exec(line)?.[1];
+      assert.ok(url, line);
+      assert.match(line, /ALIBABA_CLOUD_ENDPOINT=/);
+      assert.doesNotMatch(line, /emulator-secret-do-not-use-in-production/);
+      const health = await send(url, { method: 'GET', path: '/_emulator/health' });
+      assert.equal(health.json.accountId, '999');
+      const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+      child.kill('SIGTERM');
+      assert.equal(await exited, 0);
+    } finally {
+      if (child.exitCode === null) child.kill('SIGKILL');
+    }
+  });
+});
