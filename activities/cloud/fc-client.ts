@@ -8,6 +8,7 @@ import {
   badResponseError,
   DEFAULT_TIMEOUT_MS,
   httpStatusError,
+  invalidInputError,
   requestIdFrom,
   trackedAgent,
   transportError,
@@ -73,12 +74,7 @@ export class FcTransport {
       });
     } catch (error) {
       if (error instanceof AlibabaCloudError) throw error;
-      throw new AlibabaCloudError({
-        ...ctx,
-        code: 'InvalidParameter.Client',
-        message: (error as Error).message,
-        classification: { kind: 'invalid-input', retryable: false },
-      });
+      throw invalidInputError(ctx, 'InvalidParameter.Client', (error as Error).message);
     }
     const path = `/${PRODUCTS.fc.version}${req.path}`;
     const query: Record<string, string> = {};

@@ -1,6 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http';
-import { AlibabaCloudError } from './errors';
 import type { FcTransport } from './fc-client';
+import { invalidInputError } from './transport';
 
 // Function Compute 3.0 (2023-03-30, ROA, camelCase JSON).
 
@@ -193,14 +193,11 @@ export class FcClient {
 
 function checkedName(action: string, region: string, name: string): string {
   if (!FUNCTION_NAME.test(name)) {
-    throw new AlibabaCloudError({
-      product: 'fc',
-      action,
-      region,
-      code: 'InvalidArgument.Client',
-      message: `function name "${name}" must start with a letter or _ and contain only letters, digits, _ and - (≤128)`,
-      classification: { kind: 'invalid-input', retryable: false },
-    });
+    throw invalidInputError(
+      { product: 'fc', action, region },
+      'InvalidArgument.Client',
+      `function name "${name}" must start with a letter or _ and contain only letters, digits, _ and - (≤128)`,
+    );
   }
   return name;
 }

@@ -7,6 +7,7 @@ import {
   badResponseError,
   DEFAULT_TIMEOUT_MS,
   httpStatusError,
+  invalidInputError,
   looksLikeTransportFailure,
   requestIdFrom,
   trackedAgent,
@@ -68,12 +69,7 @@ export class RpcClient {
     const region = typeof params.RegionId === 'string' ? params.RegionId : undefined;
     const ctx: CallContext = { product: this.product, action, region };
     if (PRODUCTS[this.product].regional && region === undefined) {
-      throw new AlibabaCloudError({
-        ...ctx,
-        code: 'MissingParameter.RegionId',
-        message: `${this.product} is regional: pass RegionId (e.g. cn-shanghai)`,
-        classification: { kind: 'invalid-input', retryable: false },
-      });
+      throw invalidInputError(ctx, 'MissingParameter.RegionId', `${this.product} is regional: pass RegionId`);
     }
     let encoded: Record<string, string>;
     let url: string;
@@ -81,12 +77,7 @@ export class RpcClient {
       encoded = encodeRpcParams(params);
       url = resolveEndpoint(this.product, { region, override: this.#override }).url;
     } catch (error) {
-      throw new AlibabaCloudError({
-        ...ctx,
-        code: 'InvalidParameter.Client',
-        message: (error as Error).message,
-        classification: { kind: 'invalid-input', retryable: false },
-      });
+      throw invalidInputError(ctx, 'InvalidParameter.Client', (error as Error).message);
     }
     const timeoutMs = options.timeoutMs ?? this.#timeoutMs;
     const { agent, state, abort } = trackedAgent(url);

@@ -55,6 +55,11 @@ export function trackedAgent(url: string): { agent: http.Agent; state: ExchangeS
   };
 }
 
+/** A request refused before anything was sent (bad parameters, names, regions): never retryable. */
+export function invalidInputError(ctx: CallContext, code: string, message: string): AlibabaCloudError {
+  return new AlibabaCloudError({ ...ctx, code, message, classification: { kind: 'invalid-input', retryable: false } });
+}
+
 /** Runs `work` with a deadline that calls `onTimeout` (which must make `work` settle). */
 export async function withDeadline<T>(timeoutMs: number, onTimeout: () => void, work: () => Promise<T>): Promise<T> {
   const timer = setTimeout(onTimeout, timeoutMs);
