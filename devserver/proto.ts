@@ -39,14 +39,14 @@ export function encodeMessage(type: Type, obj: Msg): Buffer {
   return Buffer.from(type.encode(type.fromObject(obj)).finish());
 }
 
-/** google.protobuf.Any holding a Temporal message, as protocol messages (updates) carry them. */
-export function packAny(fullName: string, obj: Msg): Msg {
-  return { typeUrl: `type.googleapis.com/${fullName}`, value: encodeMessage(protoType(fullName), obj) };
+/** google.protobuf.Any (its field keeps the proto name `type_url`) holding an encoded Temporal message. */
+export function packAny(fullName: string, encoded: Uint8Array): Msg {
+  return { type_url: `type.googleapis.com/${fullName}`, value: encoded };
 }
 
 export function unpackAny(any: Msg | undefined): { name: string; value: Msg } | undefined {
-  if (!any?.typeUrl) return undefined;
-  const name = String(any.typeUrl).replace(/^.*\//, '');
+  if (!any?.type_url) return undefined;
+  const name = String(any.type_url).replace(/^.*\//, '');
   return { name, value: decodeMessage(protoType(name), any.value ?? Buffer.alloc(0)) };
 }
 

@@ -3,7 +3,7 @@
 // plus a state snapshot) before anything becomes visible, so replaying the journal rebuilds the server.
 import { randomUUID } from 'node:crypto';
 import type { DevClock } from '../clock';
-import { type Msg, durationFromMs, encodeMessage, msFromDuration, protoType, tsFromMs } from '../proto';
+import { type Msg, durationFromMs, encodeMessage, msFromDuration, packAny, protoType, tsFromMs } from '../proto';
 import { alreadyExists, invalidArgument, notFound, required } from '../grpc/status';
 import { Execution, executionKey } from './execution';
 import { TaskQueues } from './matching';
@@ -573,7 +573,7 @@ export class Engine {
         id: `${u.updateId}/request`,
         protocolInstanceId: u.updateId,
         eventId: wft.startedEventId - 1,
-        body: { typeUrl: 'type.googleapis.com/temporal.api.update.v1.Request', value: u.request },
+        body: packAny('temporal.api.update.v1.Request', u.request),
       });
     }
     const queries: Record<string, Msg> = {};

@@ -53,12 +53,18 @@ export function buildService(
         callback({ code: status.UNIMPLEMENTED, details: `${fullName}/${name} is not implemented by the devserver` });
         return;
       }
+      const started = Date.now();
+      if (process.env.DEVSERVER_TRACE) process.stderr.write(`${started % 100000} > ${name}\n`);
       const abort = new AbortController();
       call.on('cancelled', () => abort.abort());
       Promise.resolve()
         .then(() => handler(call.request, { signal: abort.signal, metadata: call.metadata, method: name }))
         .then(
-          (res) => callback(null, res),
+          (res) => {
+            if (process.env.DEVSERVER_TRACE)
+              process.stderr.write(`${Date.now() % 100000} < ${name} ${Date.now() - started}ms\n`);
+            callback(null, res);
+          },
           (err: unknown) => {
             if (err instanceof ServiceError) {
               callback({ code: err.code, details: err.message });

@@ -34,7 +34,9 @@ export interface Harness {
   connection: Connection;
   client: Client;
   nativeConnection: NativeConnection;
-  /** Runs `fn` with a worker on `taskQueue` polling this server. */
+  /** Task queue of the worker that runs for the whole harness lifetime (Worker.create is slow). */
+  taskQueue: string;
+  /** Runs `fn` with an extra worker on `taskQueue` polling this server. */
   withWorker<T>(taskQueue: string, fn: () => Promise<T>): Promise<T>;
   /** Replays the full history of each handle's workflow with the SDK's replayer (throws if it fails). */
   replay(...handles: WorkflowHandle[]): Promise<void>;
@@ -48,11 +50,15 @@ export async function startHarness(opts: DevServerOptions = {}): Promise<Harness
   const client = new Client({ connection });
   const nativeConnection = await NativeConnection.connect({ address: server.address });
   const workflowBundle = await fixtureBundle();
+  const taskQueue = uniqueId('shared');
+  const worker = await Worker.create({ connection: nativeConnection, taskQueue, workflowBundle, activities });
+  const running = worker.run();
   return {
     server,
     connection,
     client,
     nativeConnection,
+    taskQueue,
     async withWorker(taskQueue, fn) {
       const worker = await Worker.create({ connection: nativeConnection, taskQueue, workflowBundle, activities });
       return worker.runUntil(fn);
@@ -64,6 +70,8 @@ export async function startHarness(opts: DevServerOptions = {}): Promise<Harness
       }
     },
     async close() {
+      worker.shutdown();
+      await running;
       await nativeConnection.close();
       await connection.close();
       await server.close();

@@ -1,0 +1,154 @@
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  QueryNotRegisteredError,
+  WorkflowExecutionAlreadyStartedError,
+  WorkflowFailedError,
+  WorkflowUpdateFailedError,
+} from '@temporalio/client';
+import { WorkflowIdReusePolicy } from '@temporalio/common';
+import { startHarness, uniqueId, type Harness } from './helpers';
+import {
+  blockForever,
+  brokenTask,
+  counter,
+  goSignal,
+  greet,
+  parent,
+  setTicketUpdate,
+  signalFlow,
+  stateQuery,
+  tagged,
+  ticketFlow,
+} from './fixtures/workflows';
+
+describe('devserver workflow features with the real SDK', () => {
+  let h: Harness;
+  before(async () => {
+    h = await startHarness();
+  });
+  after(async () => {
+    await h?.close();
+  });
+  const opts = (prefix: string) => ({ taskQueue: h.taskQueue, workflowId: uniqueId(prefix) });
+
+  it('runs child workflows', async () => {
+    const handle = await h.client.workflow.start(parent, { ...opts('parent'), args: ['kid'] });
+    assert.equal(await handle.result(), 'parent(hello kid)');
+    await h.replay(handle, h.client.workflow.getHandle(`${handle.workflowId}-child`));
+  });
+
+  it('follows continue-as-new to the last run', async () => {
+    const handle = await h.client.workflow.start(counter, { ...opts('can'), args: [0, 3] });
+    assert.equal(await handle.result(), 3);
+    const latest = await h.client.workflow.getHandle(handle.workflowId).describe();
+    assert.notEqual(latest.runId, handle.firstExecutionRunId);
+    assert.equal(latest.status.name, 'COMPLETED');
+    const first = h.client.workflow.getHandle(handle.workflowId, handle.firstExecutionRunId);
+    assert.equal((await first.describe()).status.name, 'CONTINUED_AS_NEW');
+    await h.replay(first, h.client.workflow.getHandle(handle.workflowId));
+  });
+
+  it('retries a failing workflow task and counts its attempts', async () => {
+    // Core reports only the first failure and lets later attempts time out, so use a short task timeout.
+    const handle = await h.client.workflow.start(brokenTask, { ...opts('broken'), workflowTaskTimeout: '100ms' });
+    let attempt = 0;
+    for (let i = 0; i < 200 && attempt < 3; i++) {
+      attempt = (await handle.describe()).raw.pendingWorkflowTask?.attempt ?? 0;
+      await new Promise((r) => setTimeout(r, 25));
+    }
+    assert.ok(attempt >= 3, `workflow task attempt reached ${attempt}`);
+    await handle.terminate('enough');
+    const events = (await handle.fetchHistory()).events ?? [];
+    assert.ok(events.some((e) => e.workflowTaskFailedEventAttributes));
+    assert.ok(events.at(-1)?.workflowExecutionTerminatedEventAttributes);
+  });
+
+  it('validates and runs updates, rejecting invalid ones', async () => {
+    const handle = await h.client.workflow.start(ticketFlow, opts('update'));
+    await assert.rejects(handle.executeUpdate(setTicketUpdate, { args: ['nope'] }), WorkflowUpdateFailedError);
+    assert.equal(await handle.executeUpdate(setTicketUpdate, { args: ['t-42'] }).catch(() => 'rejected'), 'rejected');
+    const result = await handle.executeUpdate(setTicketUpdate, { args: ['T-42'], updateId: 'ticket-1' });
+    assert.equal(result, 'T-42');
+    assert.equal(await handle.result(), 'ticket T-42');
+    // Same update id again: the recorded outcome, not a second run.
+    assert.equal(await handle.executeUpdate(setTicketUpdate, { args: ['T-43'], updateId: 'ticket-1' }), 'T-42');
+    await h.replay(handle);
+  });
+
+  it('starts with signal-with-start and reports unknown queries', async () => {
+    const workflowId = uniqueId('sws');
+    const handle = await h.client.workflow.signalWithStart(signalFlow, {
+      taskQueue: h.taskQueue,
+      workflowId,
+      args: [30_000],
+      signal: goSignal,
+      signalArgs: ['early'],
+    });
+    assert.equal(await handle.result(), 'start/got early');
+    await assert.rejects(handle.query('nope'), QueryNotRegisteredError);
+    assert.equal(await handle.query(stateQuery), 'got early');
+    await h.replay(handle);
+  });
+
+  it('applies id reuse policy and terminates running workflows', async () => {
+    const o = opts('reuse');
+    const first = await h.client.workflow.start(greet, { ...o, args: ['a'] });
+    await first.result();
+    await assert.rejects(
+      h.client.workflow.start(greet, {
+        ...o,
+        args: ['b'],
+        workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
+      }),
+      WorkflowExecutionAlreadyStartedError,
+    );
+    const second = await h.client.workflow.start(greet, { ...o, args: ['c'] });
+    assert.equal(await second.result(), 'hello c');
+    const blocked = await h.client.workflow.start(blockForever, opts('block'));
+    await blocked.terminate('stop');
+    await assert.rejects(blocked.result(), WorkflowFailedError);
+    assert.equal((await blocked.describe()).status.name, 'TERMINATED');
+    await assert.rejects(blocked.signal(goSignal, 'x'), /not found|completed/i);
+    await h.replay(first, second, blocked);
+  });
+
+  it('times out a run after its execution timeout', async () => {
+    const handle = await h.client.workflow.start(blockForever, {
+      ...opts('timeout'),
+      workflowExecutionTimeout: '300ms',
+    });
+    await assert.rejects(handle.result(), WorkflowFailedError);
+    assert.equal((await handle.describe()).status.name, 'TIMED_OUT');
+    await h.replay(handle);
+  });
+
+  it('lists and counts with a visibility query over search attributes', async () => {
+    const phase = uniqueId('phase');
+    const handles = await Promise.all(
+      ['provision', phase].map((p) => h.client.workflow.start(tagged, { ...opts('tagged'), args: [p] })),
+    );
+    await Promise.all(handles.map((x) => x.result()));
+    const found: string[] = [];
+    for await (const w of h.client.workflow.list({
+      query: `DeploymentPhase = '${phase}' AND ExecutionStatus = 'Completed'`,
+    })) {
+      found.push(w.workflowId);
+      assert.deepEqual(w.searchAttributes.ScenarioName, ['same-region']);
+      assert.deepEqual(w.memo, { note: phase });
+    }
+    assert.deepEqual(found, [handles[1].workflowId]);
+    const count = await h.client.workflow.count(`WorkflowType = 'tagged' AND ScenarioName = 'same-region'`);
+    assert.ok(count.count >= 2);
+    await assert.rejects(h.client.workflow.count(`NoSuchAttribute = 'x'`), (err: Error) => {
+      const cause = err.cause as { code?: number; details?: string } | undefined;
+      return cause?.code === 3 && /NoSuchAttribute/.test(String(cause.details));
+    });
+    const reverse = await h.connection.workflowService.getWorkflowExecutionHistoryReverse({
+      namespace: 'default',
+      execution: { workflowId: handles[0].workflowId },
+    });
+    assert.ok(reverse.history?.events?.[0]?.workflowExecutionCompletedEventAttributes);
+    await h.replay(...handles);
+  });
+});
