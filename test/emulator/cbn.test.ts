@@ -66,9 +66,15 @@ describe('emulator CBN (CEN) 2017-09-12', () => {
 
   describe('CEN instances', () => {
     it('CreateCen goes Creating → Active; DescribeCens filters by id and name; ClientToken is idempotent', async () => {
-      const { CenId } = await h.cbn('CreateCen', { Name: 'cen-runbook', Description: 'd', ClientToken: 'tok-cen' });
+      const request = { Name: 'cen-runbook', Description: 'd', ClientToken: 'tok-cen' };
+      const { CenId } = await h.cbn('CreateCen', request);
       assert.match(CenId, /^cen-/);
-      assert.equal((await h.cbn('CreateCen', { Name: 'cen-runbook', ClientToken: 'tok-cen' })).CenId, CenId);
+      assert.equal((await h.cbn('CreateCen', request)).CenId, CenId);
+      await expectError(h, h.cbn('CreateCen', { Name: 'cen-dry', DryRun: true }), 'DryRunOperation', 400);
+      assert.equal(
+        (await h.cbn('DescribeCens', { 'Filter.1.Key': 'Name', 'Filter.1.Value.1': 'cen-dry' })).TotalCount,
+        0,
+      );
       const first = await describeCen(CenId);
       assert.equal(first.Status, 'Creating');
       assert.equal(first.Name, 'cen-runbook');
@@ -90,7 +96,7 @@ describe('emulator CBN (CEN) 2017-09-12', () => {
         'InvalidParameter',
         400,
       );
-      await expectError(h, h.cbn('CreateCen', { ProtectionLevel: 'FULL' }), 'InvalidParameter');
+      await expectError(h, h.cbn('CreateCen', { ProtectionLevel: 'NONE' }), 'InvalidParameter');
     });
 
     it('DeleteCen refuses while children or packages remain, then deletes (Deleting → gone)', async () => {
@@ -163,6 +169,22 @@ describe('emulator CBN (CEN) 2017-09-12', () => {
         h,
         () => h.cbn('DescribeCenAttachedChildInstances', { CenId: cenId }),
         (r) => r.ChildInstances.ChildInstance[0].Status === 'Attached',
+      );
+      const one = await h.cbn('DescribeCenAttachedChildInstanceAttribute', {
+        CenId: cenId,
+        ChildInstanceId: a,
+        ChildInstanceRegionId: REGION,
+      });
+      assert.equal(one.Status, 'Attached');
+      assert.equal(one.ChildInstanceType, 'VPC');
+      await expectError(
+        h,
+        h.cbn('DescribeCenAttachedChildInstanceAttribute', {
+          CenId: cenId,
+          ChildInstanceId: b,
+          ChildInstanceRegionId: FAR,
+        }),
+        'ParameterInstanceId',
       );
       await h.cbn('AttachCenChildInstance', args(b, FAR));
       await expectError(h, h.cbn('AttachCenChildInstance', args(a, REGION)), 'InvalidOperation.ChildInstanceAttached');

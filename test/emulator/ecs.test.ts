@@ -219,7 +219,7 @@ describe('emulator ECS 2014-05-26', () => {
     it('RunInstances starts Pending → Starting → Running with a private IP from the vSwitch', async () => {
       const { vpcId, vSwitchId } = await availableVpc(h, { vSwitchCidr: '192.168.1.0/24' });
       const { SecurityGroupId } = await h.ecs('CreateSecurityGroup', { VpcId: vpcId });
-      const run = await h.ecs('RunInstances', {
+      const request = {
         ImageId: IMAGE,
         InstanceType: TYPE,
         VSwitchId: vSwitchId,
@@ -227,17 +227,12 @@ describe('emulator ECS 2014-05-26', () => {
         UserData: USER_DATA,
         InstanceName: 'backend-1',
         ClientToken: 'tok-run',
-      });
+      };
+      const run = await h.ecs('RunInstances', request);
       const ids = run.InstanceIdSets.InstanceIdSet;
       assert.equal(ids.length, 1);
       assert.match(ids[0], /^i-/);
-      const again = await h.ecs('RunInstances', {
-        ImageId: IMAGE,
-        InstanceType: TYPE,
-        VSwitchId: vSwitchId,
-        SecurityGroupId,
-        ClientToken: 'tok-run',
-      });
+      const again = await h.ecs('RunInstances', request);
       assert.deepEqual(again.InstanceIdSets.InstanceIdSet, ids);
 
       const seen = new Set<string>();
@@ -402,6 +397,46 @@ describe('emulator ECS 2014-05-26', () => {
       );
     });
 
+    it('StopInstance and StartInstance move a Running instance through Stopping/Stopped and back', async () => {
+      const { vpcId, vSwitchId } = await availableVpc(h, { vSwitchCidr: '192.168.7.0/24' });
+      const { SecurityGroupId } = await h.ecs('CreateSecurityGroup', { VpcId: vpcId });
+      const run = await h.ecs('RunInstances', {
+        ImageId: IMAGE,
+        InstanceType: TYPE,
+        VSwitchId: vSwitchId,
+        SecurityGroupId,
+      });
+      const id = run.InstanceIdSets.InstanceIdSet[0];
+      const status = () => h.ecs('DescribeInstanceStatus', { 'InstanceId.1': id });
+      const current = (r: { InstanceStatuses: { InstanceStatus: { Status: string }[] } }) =>
+        r.InstanceStatuses.InstanceStatus[0]?.Status;
+      await expectError(h, h.ecs('StopInstance', { InstanceId: id }), 'IncorrectInstanceStatus', 403);
+      await pollUntil(h, status, (r) => current(r) === 'Running');
+      await expectError(h, h.ecs('StartInstance', { InstanceId: id }), 'IncorrectInstanceStatus');
+      await h.ecs('StopInstance', { InstanceId: id });
+      assert.equal(current(await status()), 'Stopping');
+      await pollUntil(h, status, (r) => current(r) === 'Stopped');
+      await h.ecs('StartInstance', { InstanceId: id });
+      assert.equal(current(await status()), 'Starting');
+      await pollUntil(h, status, (r) => current(r) === 'Running');
+      await h.ecs('StopInstance', { InstanceId: id });
+      await pollUntil(h, status, (r) => current(r) === 'Stopped');
+      // A Stopped instance is released without Force.
+      await h.ecs('DeleteInstance', { InstanceId: id });
+      await pollUntil(h, status, (r) => r.TotalCount === 0);
+    });
+
+    it('DryRun validates without creating', async () => {
+      const { vpcId, vSwitchId } = await availableVpc(h, { vSwitchCidr: '192.168.8.0/24' });
+      await expectError(h, h.ecs('CreateSecurityGroup', { VpcId: vpcId, DryRun: true }), 'DryRunOperation', 400);
+      assert.equal((await h.ecs('DescribeSecurityGroups', { VpcId: vpcId })).TotalCount, 0);
+      const { SecurityGroupId } = await h.ecs('CreateSecurityGroup', { VpcId: vpcId });
+      const args = { ImageId: IMAGE, InstanceType: TYPE, VSwitchId: vSwitchId, SecurityGroupId, DryRun: true };
+      await expectError(h, h.ecs('RunInstances', args), 'DryRunOperation');
+      await expectError(h, h.ecs('RunInstances', { ...args, ImageId: 'nope.vhd' }), 'InvalidImageId.NotFound');
+      assert.equal((await h.ecs('DescribeInstances', { VpcId: vpcId })).TotalCount, 0);
+    });
+
     it('DeleteInstances checks every instance before releasing any', async () => {
       const { vpcId, vSwitchId } = await availableVpc(h, { vSwitchCidr: '192.168.6.0/24' });
       const { SecurityGroupId } = await h.ecs('CreateSecurityGroup', { VpcId: vpcId });
@@ -454,6 +489,8 @@ describe('emulator ECS 2014-05-26', () => {
     const images = await h.ecs('DescribeImages', { ImageId: IMAGE });
     assert.equal(images.Images.Image[0].ImageId, IMAGE);
     assert.equal(images.Images.Image[0].OSType, 'linux');
+    const zones = await h.ecs('DescribeZones', {});
+    assert.ok(zones.Zones.Zone.some((z: { ZoneId: string }) => z.ZoneId === 'cn-shanghai-b'));
     const types = await h.ecs('DescribeInstanceTypes', { 'InstanceTypes.1': TYPE });
     assert.deepEqual(types.InstanceTypes.InstanceType, [
       { InstanceTypeId: TYPE, InstanceTypeFamily: 'ecs.e', CpuCoreCount: 2, MemorySize: 2 },

@@ -53,6 +53,8 @@ describe('emulator VPC 2016-04-28', () => {
       await expectError(h, h.vpc('CreateVpc', { CidrBlock: '10.0.0.0/29' }), 'InvalidCidrBlock.Malformed');
       await expectError(h, h.vpc('CreateVpc', { VpcName: 'http://x' }), 'InvalidVpcName.Malformed', 400);
       await expectError(h, h.vpc('CreateVpc', { RegionId: 'xx-nowhere-1' }), 'InvalidRegionId', 400);
+      await expectError(h, h.vpc('CreateVpc', { VpcName: 'vpc-dry', DryRun: true }), 'DryRunOperation', 400);
+      assert.equal((await h.vpc('DescribeVpcs', { VpcName: 'vpc-dry' })).TotalCount, 0);
     });
 
     it('DescribeVpcs filters by ids, name and tags, pages, and keeps regions apart', async () => {

@@ -68,8 +68,9 @@ function checkNameAndDescription(p: RpcParams): void {
 const createCen: RpcHandler = (req, ctx) => {
   const p = RpcParams.of(req);
   checkNameAndDescription(p);
-  const protectionLevel = p.oneOf('ProtectionLevel', ['REDUCED'] as const, 'REDUCED');
+  const protectionLevel = p.oneOf('ProtectionLevel', ['REDUCED', 'FULL'] as const, 'REDUCED');
   const tags = p.tags();
+  p.checkDryRun();
   return ctx.idempotent({ product: 'cbn', action: 'CreateCen', token: p.optional('ClientToken') }, () => {
     const cen = ctx.store.insert({
       product: 'cbn',
@@ -229,6 +230,19 @@ const detachCenChildInstance: RpcHandler = (req, ctx) => {
   return {};
 };
 
+function childView(ctx: EmulatorContext, a: ResourceRecord): Record<string, unknown> {
+  return {
+    CenId: attr(a, 'cenId'),
+    ChildInstanceId: attr(a, 'childInstanceId'),
+    ChildInstanceType: 'VPC',
+    ChildInstanceRegionId: attr(a, 'childInstanceRegionId'),
+    ChildInstanceOwnerId: Number(ctx.accountId),
+    ChildInstanceName: ctx.store.get(VPC, attr(a, 'childInstanceId'))?.name ?? '',
+    Status: a.status,
+    ChildInstanceAttachTime: secondsTime(a.createdAt),
+  };
+}
+
 const describeCenAttachedChildInstances: RpcHandler = (req, ctx) => {
   const p = RpcParams.of(req);
   const cen = requireCen(ctx, p.required('CenId'));
@@ -240,21 +254,19 @@ const describeCenAttachedChildInstances: RpcHandler = (req, ctx) => {
       (region === undefined || attr(a, 'childInstanceRegionId') === region) && (type === undefined || type === 'VPC'),
   );
   const { items, ...paging } = paginate(list, page);
-  return {
-    ...paging,
-    ChildInstances: {
-      ChildInstance: items.map((a) => ({
-        CenId: cen.id,
-        ChildInstanceId: attr(a, 'childInstanceId'),
-        ChildInstanceType: 'VPC',
-        ChildInstanceRegionId: attr(a, 'childInstanceRegionId'),
-        ChildInstanceOwnerId: Number(ctx.accountId),
-        ChildInstanceName: ctx.store.get(VPC, attr(a, 'childInstanceId'))?.name ?? '',
-        Status: a.status,
-        ChildInstanceAttachTime: secondsTime(a.createdAt),
-      })),
-    },
-  };
+  return { ...paging, ChildInstances: { ChildInstance: items.map((a) => childView(ctx, a)) } };
+};
+
+const describeCenAttachedChildInstanceAttribute: RpcHandler = (req, ctx) => {
+  const p = RpcParams.of(req);
+  const cen = requireCen(ctx, p.required('CenId'));
+  const childId = p.required('ChildInstanceId');
+  const region = p.required('ChildInstanceRegionId');
+  const attachment = ctx.store.get(CEN_ATTACHMENT, `${cen.id}/${childId}`);
+  if (!attachment || attr(attachment, 'childInstanceRegionId') !== region) {
+    throw badRequest('ParameterInstanceId', `VPC ${childId} (${region}) is not attached to CEN ${cen.id}.`);
+  }
+  return { ...childView(ctx, attachment), ChildInstanceRouteTables: { ChildInstanceRouteTable: [] } };
 };
 
 /**
@@ -621,6 +633,7 @@ export const cbnActions: Record<string, RpcHandler> = {
   AttachCenChildInstance: attachCenChildInstance,
   DetachCenChildInstance: detachCenChildInstance,
   DescribeCenAttachedChildInstances: describeCenAttachedChildInstances,
+  DescribeCenAttachedChildInstanceAttribute: describeCenAttachedChildInstanceAttribute,
   ListTransitRouters: listTransitRouters,
   CreateCenBandwidthPackage: createCenBandwidthPackage,
   AssociateCenBandwidthPackage: associateCenBandwidthPackage,

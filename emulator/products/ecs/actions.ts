@@ -3,6 +3,7 @@ import { attr, listInRegion, minutesTime } from '../vpc/common';
 import { badRequest, forbidden, invalidParameter, missingParameter, notFound } from '../vpc/errors';
 import { ECS_INSTANCE, SECURITY_GROUP, cidrOf, requireVSwitch, requireVpc, requireVpcAvailable } from '../vpc/model';
 import { RpcParams, type Tag, hasTags, paginate, validDescription, validName } from '../vpc/params';
+import { zonesOf } from '../vpc/zones';
 import { IMAGES, INSTANCE_TYPES, findImage, findInstanceType } from './catalog';
 import {
   allocatePrivateIp,
@@ -45,6 +46,7 @@ const createSecurityGroup: RpcHandler = (req, ctx) => {
   const tags = p.tags();
   return ctx.idempotent({ product: 'ecs', action: 'CreateSecurityGroup', token: p.optional('ClientToken') }, () => {
     requireVpcAvailable(requireVpc(ctx, req.region, vpcId));
+    p.checkDryRun();
     const group = ctx.store.insert({
       product: 'ecs',
       type: SECURITY_GROUP,
@@ -263,6 +265,7 @@ const runInstances: RpcHandler = (req, ctx) => {
         );
       }
     }
+    p.checkDryRun();
     const ids: string[] = [];
     for (let n = 0; n < amount; n++) {
       const id = ctx.newId('i-');
@@ -450,6 +453,48 @@ const deleteInstances: RpcHandler = (req, ctx) => {
   });
 };
 
+/** Running → Stopping → Stopped, and back via Starting; other states are refused as ECS does. */
+function requireStatus(instance: ResourceRecord, wanted: string, action: string): void {
+  if (instance.status !== wanted) {
+    throw forbidden(
+      'IncorrectInstanceStatus',
+      `The current status of instance ${instance.id} (${instance.status}) does not support ${action}; it needs ${wanted}.`,
+    );
+  }
+}
+
+const stopInstance: RpcHandler = (req, ctx) => {
+  const p = RpcParams.of(req);
+  const instance = requireInstance(ctx, req.region, p.required('InstanceId'));
+  p.boolean('ForceStop', false);
+  requireStatus(instance, 'Running', 'StopInstance');
+  ctx.store.update(ECS_INSTANCE, instance.id, { status: 'Stopping' });
+  // The contract has no stop timing of its own; stopping takes about as long as starting.
+  ctx.store.schedule(ECS_INSTANCE, instance.id, [{ status: 'Stopped', after: 'ecs.starting' }]);
+  return {};
+};
+
+const startInstance: RpcHandler = (req, ctx) => {
+  const p = RpcParams.of(req);
+  const instance = requireInstance(ctx, req.region, p.required('InstanceId'));
+  requireStatus(instance, 'Stopped', 'StartInstance');
+  ctx.store.update(ECS_INSTANCE, instance.id, { status: 'Starting' });
+  ctx.store.schedule(ECS_INSTANCE, instance.id, [{ status: 'Running', after: 'ecs.starting' }]);
+  return {};
+};
+
+const describeZones: RpcHandler = (req) => ({
+  Zones: {
+    Zone: zonesOf(req.region).map((id) => ({
+      ZoneId: id,
+      LocalName: id,
+      ZoneType: 'AvailabilityZone',
+      AvailableResourceCreation: { ResourceTypes: ['VSwitch', 'Instance', 'Disk'] },
+      AvailableInstanceTypes: { InstanceTypes: INSTANCE_TYPES.map((t) => t.instanceTypeId) },
+    })),
+  },
+});
+
 const describeImages: RpcHandler = (req) => {
   const p = RpcParams.of(req);
   const ids = p.commaList('ImageId');
@@ -523,6 +568,9 @@ export const ecsActions: Record<string, RpcHandler> = {
   DescribeInstanceStatus: describeInstanceStatus,
   DeleteInstance: deleteInstance,
   DeleteInstances: deleteInstances,
+  StopInstance: stopInstance,
+  StartInstance: startInstance,
+  DescribeZones: describeZones,
   DescribeImages: describeImages,
   DescribeInstanceTypes: describeInstanceTypes,
   DescribeRegions: describeRegions,

@@ -104,6 +104,7 @@ const createVpc: RpcHandler = (req, ctx) => {
   }
   checkNameAndDescription(p, 'VpcName', 'InvalidVpcName.Malformed');
   const tags = p.tags();
+  p.checkDryRun();
   return ctx.idempotent({ product: 'vpc', action: 'CreateVpc', token: p.optional('ClientToken') }, () => {
     const vpc = ctx.store.insert({
       product: 'vpc',
@@ -221,6 +222,7 @@ const createVSwitch: RpcHandler = (req, ctx) => {
       );
     }
     requireNoPendingVSwitch(ctx, vpc);
+    p.checkDryRun();
     const vsw = ctx.store.insert({
       product: 'vpc',
       type: VSWITCH,

@@ -1,5 +1,5 @@
 import type { RpcRequest } from '../../core/contract';
-import { invalidParameter, missingParameter } from './errors';
+import { badRequest, invalidParameter, missingParameter } from './errors';
 
 export interface Page {
   pageNumber: number;
@@ -123,6 +123,16 @@ export class RpcParams {
       if (!t.Key) throw invalidParameter(`Tag.${i + 1}.Key`, 'a tag needs a non-empty Key.');
       return { key: t.Key, value: t.Value ?? '' };
     });
+  }
+
+  /**
+   * `DryRun=true`: the request was valid, so answer DryRunOperation instead of acting. Call it after
+   * validation and before any change.
+   */
+  checkDryRun(): void {
+    if (this.boolean('DryRun', false)) {
+      throw badRequest('DryRunOperation', 'Request validation has been passed with DryRun flag set.');
+    }
   }
 
   page(maxPageSize: number, defaultPageSize = 10): Page {
