@@ -25,6 +25,7 @@ async function main(): Promise<void> {
     timeScale: envNumber('EMULATOR_TIME_SCALE'),
     stateFile: process.env.EMULATOR_STATE_FILE || undefined,
     logRequests: process.env.EMULATOR_LOG_REQUESTS !== '0',
+    strictIdempotency: process.env.EMULATOR_STRICT_IDEMPOTENCY === '1',
   });
   console.log(
     `Alibaba Cloud emulator on ${emulator.url} (profile ${emulator.profile} x${emulator.timeScale}, account ${emulator.accountId}, ` +

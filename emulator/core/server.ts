@@ -47,6 +47,11 @@ export interface EmulatorOptions {
   products?: readonly ProductDefinition[];
   /** Random source for fault probabilities (tests). */
   random?: () => number;
+  /**
+   * Refuse a ClientToken/Token reused with different parameters (IdempotentParameterMismatch), as
+   * Alibaba does. Off by default: existing callers replay tokens with trimmed parameters.
+   */
+  strictIdempotency?: boolean;
 }
 
 export interface EmulatorHandle {
@@ -86,6 +91,16 @@ function json(status: number, value: unknown, code?: string): Outcome {
     body: Buffer.from(JSON.stringify(value)),
     code,
   };
+}
+
+/** The business parameters of an RPC call minus its token, in a stable order: "the same request". */
+function rpcFingerprint(params: Record<string, string>): string {
+  return JSON.stringify(
+    Object.keys(params)
+      .filter((key) => key !== 'ClientToken' && key !== 'Token')
+      .sort()
+      .map((key) => [key, params[key]]),
+  );
 }
 
 function readBody(req: IncomingMessage): Promise<Buffer> {
@@ -205,6 +220,11 @@ export async function startEmulatorServer(
 
   async function invoke(route: Route, wire: WireRequest, requestId: string, accessKeyId: string): Promise<Outcome> {
     if (route.kind === 'rpc') {
+      const fingerprint = options.strictIdempotency ? rpcFingerprint(route.params) : undefined;
+      const callContext: EmulatorContext = {
+        ...context,
+        idempotent: (scope, create) => idempotency.run(scope, create, fingerprint),
+      };
       const result = await route.handler(
         {
           product: route.product,
@@ -215,7 +235,7 @@ export async function startEmulatorServer(
           requestId,
           accessKeyId,
         },
-        context,
+        callContext,
       );
       const { RequestId: _productRequestId, ...fields } = result;
       return json(200, { RequestId: requestId, ...fields });

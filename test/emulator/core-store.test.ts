@@ -92,9 +92,14 @@ describe('resource store', () => {
 });
 
 describe('idempotency and persistence through the server', () => {
-  it('returns the first response for a repeated ClientToken, also to concurrent calls', async () => {
+  it('returns the first response for a repeated ClientToken (also to concurrent calls), refuses it with other parameters', async () => {
     // A frozen clock: test widgets are scheduled to disappear, which must not happen mid-test.
-    const emu = await startEmulator({ port: 0, products: testProducts, clock: virtualClock().now });
+    const emu = await startEmulator({
+      port: 0,
+      products: testProducts,
+      clock: virtualClock().now,
+      strictIdempotency: true,
+    });
     try {
       const calls = await Promise.all(
         [1, 2, 3].map(() =>
@@ -110,9 +115,33 @@ describe('idempotency and persistence through the server', () => {
         ClientToken: 'tok-2',
       });
       assert.notEqual(other.json.WidgetId, calls[0].json.WidgetId);
+      const changed = await rpcV1(emu.url, 'POST', {
+        Action: 'CreateWidget',
+        Version: '2016-04-28',
+        ClientToken: 'tok-1',
+        Name: 'other',
+      });
+      assert.equal(changed.status, 400);
+      assert.equal(changed.json.Code, 'IdempotentParameterMismatch');
       const none = await rpcV1(emu.url, 'POST', { Action: 'CreateWidget', Version: '2016-04-28' });
       assert.ok(none.json.WidgetId);
       assert.equal(emu.store.list('Widget').length, 3);
+    } finally {
+      await emu.close();
+    }
+  });
+
+  it('replays a token reused with other parameters when strictIdempotency is off (the default)', async () => {
+    const emu = await startEmulator({ port: 0, products: testProducts, clock: virtualClock().now });
+    try {
+      const first = await rpcV1(emu.url, 'POST', {
+        Action: 'CreateWidget',
+        Version: '2016-04-28',
+        ClientToken: 't',
+        Name: 'a',
+      });
+      const second = await rpcV1(emu.url, 'POST', { Action: 'CreateWidget', Version: '2016-04-28', ClientToken: 't' });
+      assert.equal(second.json.WidgetId, first.json.WidgetId);
     } finally {
       await emu.close();
     }
