@@ -1,5 +1,7 @@
 import type { ProductDefinition } from '../../core/contract';
 import { createFunction, deleteFunction, getFunction, listFunctions, updateFunction } from './functions';
+import { invokeFunction } from './invoke';
+import { fcControlRoutes } from './settings';
 
 const FUNCTIONS = '/2023-03-30/functions';
 
@@ -14,5 +16,12 @@ export const fcProduct: ProductDefinition = {
     { method: 'GET', pattern: `${FUNCTIONS}/:functionName`, action: 'GetFunction', handler: getFunction },
     { method: 'PUT', pattern: `${FUNCTIONS}/:functionName`, action: 'UpdateFunction', handler: updateFunction },
     { method: 'DELETE', pattern: `${FUNCTIONS}/:functionName`, action: 'DeleteFunction', handler: deleteFunction },
+    {
+      method: 'POST',
+      pattern: `${FUNCTIONS}/:functionName/invocations`,
+      action: 'InvokeFunction',
+      handler: invokeFunction,
+    },
   ],
+  control: fcControlRoutes,
 };
