@@ -7,6 +7,7 @@ import {
   pollUntil,
   startNetworkHarness,
   type NetworkHarness,
+  type Response,
 } from './network-fixtures';
 
 const IMAGE = 'aliyun_3_x64_20G_alibase_20240819.vhd';
@@ -408,8 +409,7 @@ describe('emulator ECS 2014-05-26', () => {
       });
       const id = run.InstanceIdSets.InstanceIdSet[0];
       const status = () => h.ecs('DescribeInstanceStatus', { 'InstanceId.1': id });
-      const current = (r: { InstanceStatuses: { InstanceStatus: { Status: string }[] } }) =>
-        r.InstanceStatuses.InstanceStatus[0]?.Status;
+      const current = (r: Response): string | undefined => r.InstanceStatuses.InstanceStatus[0]?.Status;
       await expectError(h, h.ecs('StopInstance', { InstanceId: id }), 'IncorrectInstanceStatus', 403);
       await pollUntil(h, status, (r) => current(r) === 'Running');
       await expectError(h, h.ecs('StartInstance', { InstanceId: id }), 'IncorrectInstanceStatus');
