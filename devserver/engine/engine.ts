@@ -205,22 +205,25 @@ export class Engine {
 
   /** After replay: re-queue outstanding work and re-arm every deadline. */
   resumeAfterReplay(): void {
-    for (const exec of this.running()) {
-      const wft = exec.state.wft;
-      // The worker that had this task is gone with the old process: hand it out again.
-      if (wft?.startedEventId !== undefined) {
-        wft.startedEventId = undefined;
-        wft.startedTime = undefined;
-        exec.state.buffered.forEach((ev) => exec.write(ev, this.now()));
-        exec.state.buffered = [];
-        exec.unjournaled = [];
+    this.tx(() => {
+      for (const exec of this.running()) {
+        const wft = exec.state.wft;
+        // The worker that had this task belonged to the old process's era: hand the task out again
+        // (with a new token, so a late answer to the old one is refused).
+        if (wft?.startedEventId !== undefined) {
+          this.touch(exec);
+          wft.startedEventId = undefined;
+          wft.startedTime = undefined;
+          wft.token = ++exec.state.tokenSeq;
+          this.flushBuffered(exec);
+        }
+        if (wft) this.enqueueWorkflowTask(exec);
+        for (const act of Object.values(exec.state.activities)) {
+          if (act.startedTime === undefined && act.retryAt === undefined) this.enqueueActivity(exec, act);
+        }
+        this.armDeadline(exec);
       }
-      if (wft) this.enqueueWorkflowTask(exec);
-      for (const act of Object.values(exec.state.activities)) {
-        if (!act.startedTime && act.retryAt === undefined) this.enqueueActivity(exec, act);
-      }
-      this.armDeadline(exec);
-    }
+    });
   }
 
   /** Frees histories of runs closed for at least `minAgeMs`; they are re-read from the journal on demand. */

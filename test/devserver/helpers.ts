@@ -14,7 +14,7 @@ import * as activities from './fixtures/activities';
 
 let runtimeInstalled = false;
 /** Keep the SDK's own logging quiet (warnings only) so test output stays readable. */
-function quietRuntime(): void {
+export function quietRuntime(): void {
   if (runtimeInstalled) return;
   runtimeInstalled = true;
   Runtime.install({ logger: new DefaultLogger('ERROR') });
@@ -64,10 +64,7 @@ export async function startHarness(opts: DevServerOptions = {}): Promise<Harness
       return worker.runUntil(fn);
     },
     async replay(...handles) {
-      for (const h of handles) {
-        const history = await h.fetchHistory();
-        await Worker.runReplayHistory({ workflowBundle, replayName: h.workflowId }, history, h.workflowId);
-      }
+      for (const h of handles) await replayHistory(await h.fetchHistory(), h.workflowId);
     },
     async close() {
       worker.shutdown();
@@ -77,6 +74,11 @@ export async function startHarness(opts: DevServerOptions = {}): Promise<Harness
       await server.close();
     },
   };
+}
+
+/** Replays one history with the SDK's replayer against the fixture workflows (throws if it fails). */
+export async function replayHistory(history: Parameters<typeof Worker.runReplayHistory>[1], workflowId: string): Promise<void> {
+  await Worker.runReplayHistory({ workflowBundle: await fixtureBundle(), replayName: workflowId }, history, workflowId);
 }
 
 let seq = 0;
