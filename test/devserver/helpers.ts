@@ -77,7 +77,10 @@ export async function startHarness(opts: DevServerOptions = {}): Promise<Harness
 }
 
 /** Replays one history with the SDK's replayer against the fixture workflows (throws if it fails). */
-export async function replayHistory(history: Parameters<typeof Worker.runReplayHistory>[1], workflowId: string): Promise<void> {
+export async function replayHistory(
+  history: Parameters<typeof Worker.runReplayHistory>[1],
+  workflowId: string,
+): Promise<void> {
   await Worker.runReplayHistory({ workflowBundle: await fixtureBundle(), replayName: workflowId }, history, workflowId);
 }
 

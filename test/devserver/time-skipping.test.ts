@@ -1,0 +1,93 @@
+// The SDK's own test environments run against bin/temporal-devserver: createTimeSkipping() (Java test
+// server argument shape, TestService time skipping) and createLocal() (`server start-dev` shape).
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { Worker } from '@temporalio/worker';
+import { fixtureBundle, quietRuntime, replayHistory, uniqueId } from './helpers';
+import * as activities from './fixtures/activities';
+import { greet, longTimer, sleeper } from './fixtures/workflows';
+
+const executable = { type: 'existing-path' as const, path: path.resolve(__dirname, '../../bin/temporal-devserver') };
+const DAY = 86_400_000;
+
+describe('SDK TestWorkflowEnvironment.createTimeSkipping against the devserver', () => {
+  let env: TestWorkflowEnvironment;
+  before(async () => {
+    quietRuntime();
+    env = await TestWorkflowEnvironment.createTimeSkipping({ server: { executable } });
+  });
+  after(async () => {
+    await env?.teardown();
+  });
+
+  it('fires a 30-day timer at once while activities run in real time', async () => {
+    const taskQueue = uniqueId('skip');
+    const worker = await Worker.create({
+      connection: env.nativeConnection,
+      taskQueue,
+      workflowBundle: await fixtureBundle(),
+      activities,
+    });
+    await worker.runUntil(async () => {
+      const handle = await env.client.workflow.start(longTimer, { taskQueue, workflowId: uniqueId('long') });
+      assert.equal(await handle.result(), 'before-after');
+      const history = await handle.fetchHistory();
+      const events = history.events ?? [];
+      const time = (i: number) => Number(events[i].eventTime?.seconds) * 1000;
+      assert.ok(time(events.length - 1) - time(0) >= 30 * DAY, 'workflow time advanced by 30 days');
+      await replayHistory(history, handle.workflowId);
+    });
+  });
+
+  it('advances time with env.sleep and reports it via GetCurrentTime', async () => {
+    const taskQueue = uniqueId('sleep');
+    const worker = await Worker.create({
+      connection: env.nativeConnection,
+      taskQueue,
+      workflowBundle: await fixtureBundle(),
+      activities,
+    });
+    await worker.runUntil(async () => {
+      const before = await env.currentTimeMs();
+      const handle = await env.client.workflow.start(sleeper, {
+        taskQueue,
+        workflowId: uniqueId('sleeper'),
+        args: [2 * DAY],
+      });
+      await env.sleep(2 * DAY + 1000);
+      assert.ok((await env.currentTimeMs()) - before >= 2 * DAY);
+      const { status } = await handle.describe();
+      assert.equal(status.name, 'COMPLETED');
+      assert.ok((await handle.result()) >= 2 * DAY);
+    });
+  });
+});
+
+describe('SDK TestWorkflowEnvironment.createLocal against the devserver', () => {
+  let env: TestWorkflowEnvironment;
+  before(async () => {
+    quietRuntime();
+    env = await TestWorkflowEnvironment.createLocal({ server: { executable } });
+  });
+  after(async () => {
+    await env?.teardown();
+  });
+
+  it('runs a workflow', async () => {
+    const taskQueue = uniqueId('local');
+    const worker = await Worker.create({
+      connection: env.nativeConnection,
+      taskQueue,
+      workflowBundle: await fixtureBundle(),
+      activities,
+    });
+    await worker.runUntil(async () => {
+      assert.equal(
+        await env.client.workflow.execute(greet, { taskQueue, workflowId: uniqueId('g'), args: ['local'] }),
+        'hello local',
+      );
+    });
+  });
+});
