@@ -1,4 +1,5 @@
 import type { IncomingMessage } from 'node:http';
+import { ApiError } from './contract';
 import { mergeParams, parsePairs } from './encoding';
 
 /** One HTTP request as it came over the wire, plus its decoded parameters. */
@@ -58,4 +59,25 @@ export function decodeWire(method: string, url: string, headers: Record<string, 
     headers,
     body,
   };
+}
+
+const MAX_BODY_BYTES = 64 * 1024 * 1024;
+
+/** Reads the whole body (FC code zips arrive base64 in JSON, so allow tens of MB). */
+export function readBody(req: IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_BODY_BYTES) {
+        reject(new ApiError(413, 'RequestEntityTooLarge', `Request body exceeds ${MAX_BODY_BYTES} bytes.`));
+        req.destroy();
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
 }
