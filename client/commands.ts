@@ -3,6 +3,7 @@ import { WorkflowFailedError, WorkflowUpdateFailedError, type Client, type Workf
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import type { Inventory } from '../activities/contract';
 import { loadRunConfig } from '../config/load';
+import type { RunConfig } from '../config/schema';
 import { TASK_QUEUE } from '../worker/temporal-config';
 import { formatPlan, planRun } from '../workflows/plan';
 import type { AccessResult } from '../workflows/provision';
@@ -69,28 +70,38 @@ export function runPlan(command: Extract<Command, { kind: 'plan' }>, io: CliIo):
   return EXIT.ok;
 }
 
-export async function runCommand(client: Client, command: Exclude<Command, { kind: 'help' | 'plan' }>, io: CliIo) {
+type StartCommand = Extract<Command, { kind: 'start' }>;
+
+/** Reads and validates the run's config; called before connecting so a bad config starts nothing. */
+export function prepareStart(command: StartCommand): RunConfig {
+  return loadRunConfig(command.scenario, command.configFile);
+}
+
+export async function startRun(client: Client, command: StartCommand, config: RunConfig, io: CliIo): Promise<number> {
+  const workflowId = command.id ?? defaultWorkflowId(command.scenario);
+  const handle = await client.workflow.start(WORKFLOW_TYPES[command.scenario], {
+    taskQueue: TASK_QUEUE,
+    workflowId,
+    args: [config],
+    memo: { scenario: command.scenario },
+  });
+  if (!command.json) io.out(`started ${command.scenario} as ${workflowId}`);
+  if (!command.wait) {
+    if (command.json) printJson(io, { workflowId, runId: handle.firstExecutionRunId });
+    return EXIT.ok;
+  }
+  const result = await waitWithProgress<AccessResult>(handle, io, command.json);
+  if (command.json) printJson(io, result);
+  else printAccessResult(io, workflowId, result);
+  return EXIT.ok;
+}
+
+export async function runCommand(
+  client: Client,
+  command: Exclude<Command, { kind: 'help' | 'plan' | 'start' }>,
+  io: CliIo,
+): Promise<number> {
   switch (command.kind) {
-    case 'start': {
-      // Validate before contacting anything: a bad config starts nothing.
-      const config = loadRunConfig(command.scenario, command.configFile);
-      const workflowId = command.id ?? defaultWorkflowId(command.scenario);
-      const handle = await client.workflow.start(WORKFLOW_TYPES[command.scenario], {
-        taskQueue: TASK_QUEUE,
-        workflowId,
-        args: [config],
-        memo: { scenario: command.scenario },
-      });
-      if (!command.json) io.out(`started ${command.scenario} as ${workflowId}`);
-      if (!command.wait) {
-        if (command.json) printJson(io, { workflowId, runId: handle.firstExecutionRunId });
-        return EXIT.ok;
-      }
-      const result = await waitWithProgress<AccessResult>(handle, io, command.json);
-      if (command.json) printJson(io, result);
-      else printAccessResult(io, workflowId, result);
-      return EXIT.ok;
-    }
     case 'status': {
       const handle = client.workflow.getHandle(command.id);
       const description = await handle.describe();
