@@ -1,54 +1,41 @@
-// `npm run devserver` / bin/temporal-devserver. Accepts the Temporal CLI shape
-// (`server start-dev --port P --ip I --namespace N --db-filename F ...`) and the Java test server
-// shape (`<port>`, time skipping on). Temporary minimal parser until devserver/cli-args.ts lands.
+// `npm run devserver` / bin/temporal-devserver: parses the command line (devserver/cli-args.ts), starts
+// the server, logs one line with its address, and exits promptly on SIGINT/SIGTERM.
 import { DevClock } from './clock';
+import { DevServerArgsError, parseDevServerArgs, usage } from './cli-args';
 import { startDevServer } from './server';
 
-function parse(argv: string[]) {
-  const args = [...argv];
-  if (args[0] === 'server' && args[1] === 'start-dev') args.splice(0, 2);
-  const out = {
-    port: 7233,
-    ip: '127.0.0.1',
-    namespaces: [] as string[],
-    dbFile: undefined as string | undefined,
-    timeSkipping: false,
-  };
-  if (args.length >= 1 && /^\d+$/.test(args[0])) {
-    out.port = Number(args[0]);
-    out.timeSkipping = true;
-    return out;
-  }
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i];
-    const value = () => {
-      const v = args[++i];
-      if (v === undefined) throw new Error(`${a} needs a value`);
-      return v;
-    };
-    if (a === '--port' || a === '-p') out.port = Number(value());
-    else if (a === '--ip') out.ip = value();
-    else if (a === '--namespace' || a === '-n') out.namespaces.push(value());
-    else if (a === '--db-file' || a === '--db-filename' || a === '-f') out.dbFile = value();
-    else if (a === '--time-skipping') out.timeSkipping = true;
-    else if (a.startsWith('--') && args[i + 1] !== undefined && !args[i + 1].startsWith('--')) i++;
-  }
-  return out;
-}
-
 async function main(): Promise<void> {
-  const opts = parse(process.argv.slice(2));
+  const opts = parseDevServerArgs(process.argv.slice(2));
+  if (opts.help) {
+    process.stdout.write(`${usage()}\n`);
+    return;
+  }
+  const quiet = opts.logLevel === 'never' || opts.logLevel === 'error';
+  const log = (message: string) => {
+    if (quiet) return;
+    process.stderr.write(
+      opts.logFormat === 'json' ? `${JSON.stringify({ level: 'warn', msg: message })}\n` : `[devserver] ${message}\n`,
+    );
+  };
   const server = await startDevServer({
     port: opts.port,
     ip: opts.ip,
-    namespaces: ['default', ...opts.namespaces.filter((n) => n !== 'default')],
+    namespaces: opts.namespaces,
     dbFile: opts.dbFile,
+    searchAttributes: opts.searchAttributes,
     clock: new DevClock({ timeSkipping: opts.timeSkipping }),
+    log,
   });
-  process.stdout.write(
-    `temporal devserver listening on ${server.address}${opts.dbFile ? ` (journal ${opts.dbFile})` : ' (in memory)'}${opts.timeSkipping ? ' with time skipping' : ''}\n`,
-  );
+  const mode = [opts.dbFile ? `journal ${opts.dbFile}` : 'in memory', opts.timeSkipping ? 'time skipping' : '']
+    .filter(Boolean)
+    .join(', ');
+  process.stdout.write(`temporal devserver listening on ${server.address} (${mode})\n`);
+  if (opts.ignoredFlags.length > 0)
+    log(`flags accepted for compatibility, without effect: ${opts.ignoredFlags.join(' ')}`);
+  let stopping = false;
   const stop = () => {
+    if (stopping) return;
+    stopping = true;
     void server.close().then(() => process.exit(0));
   };
   process.on('SIGINT', stop);
@@ -56,6 +43,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  process.stderr.write(`temporal devserver: ${err instanceof Error ? err.message : String(err)}\n`);
-  process.exit(1);
+  const message = err instanceof Error ? err.message : String(err);
+  process.stderr.write(`temporal devserver: ${message}\n`);
+  process.exit(err instanceof DevServerArgsError ? 2 : 1);
 });

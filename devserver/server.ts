@@ -17,6 +17,8 @@ export interface DevServerOptions {
   ip?: string;
   /** Namespaces registered at start (more can be registered over gRPC). Default ['default']. */
   namespaces?: string[];
+  /** Custom search attributes registered in every namespace (besides the defaults). */
+  searchAttributes?: Record<string, SearchAttributeType>;
   /** Journal file: every change is appended (and fsync'ed) there and replayed at start. Omitted: in memory. */
   dbFile?: string;
   /** The server's clock; pass `new DevClock({ timeSkipping: true })` to control time. Default: real time. */
@@ -62,6 +64,11 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
   }
   for (const name of options.namespaces ?? ['default']) {
     if (!namespaces.has(name)) append({ t: 'ns', record: namespaces.add({ name }) });
+    const added = options.searchAttributes ?? {};
+    if (Object.keys(added).length > 0) {
+      Object.assign(namespaces.require(name).searchAttributes, added);
+      append({ t: 'sa', namespace: name, added });
+    }
   }
   engine.resumeAfterReplay();
 
