@@ -51,7 +51,32 @@ export class FaultInjector {
   private rules: FaultRule[] = [];
   private nextId = 1;
 
-  constructor(private readonly random: () => number = Math.random) {}
+  /**
+   * `catalog` (product → its action names) and `regions` let rules be checked when added: a rule
+   * naming an unknown product, action or region would silently never fire.
+   */
+  constructor(
+    private readonly random: () => number = Math.random,
+    private readonly catalog?: ReadonlyMap<string, ReadonlySet<string>>,
+    private readonly regions?: readonly string[],
+  ) {}
+
+  private checkNames(rule: FaultRuleInput): void {
+    if (this.catalog && rule.product !== undefined && !this.catalog.has(rule.product)) {
+      throw new Error(
+        `Invalid fault rule: unknown product "${rule.product}" (served: ${[...this.catalog.keys()].join(', ')})`,
+      );
+    }
+    if (this.catalog && rule.action !== undefined) {
+      const owners = rule.product !== undefined ? [rule.product] : [...this.catalog.keys()];
+      if (!owners.some((p) => this.catalog?.get(p)?.has(rule.action as string))) {
+        throw new Error(`Invalid fault rule: no action "${rule.action}" in ${rule.product ?? 'any served product'}`);
+      }
+    }
+    if (this.regions && rule.region !== undefined && !this.regions.includes(rule.region)) {
+      throw new Error(`Invalid fault rule: unknown region "${rule.region}"`);
+    }
+  }
 
   add(input: unknown): FaultRule {
     const parsed = faultRuleSchema.safeParse(input);
@@ -59,6 +84,7 @@ export class FaultInjector {
       const detail = parsed.error.issues.map((i) => `${i.path.join('.') || '(rule)'}: ${i.message}`).join('; ');
       throw new Error(`Invalid fault rule: ${detail}`);
     }
+    this.checkNames(parsed.data);
     const rule: FaultRule = { ...parsed.data, id: `fault-${this.nextId++}`, fired: 0 };
     this.rules.push(rule);
     return rule;

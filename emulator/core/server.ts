@@ -29,6 +29,13 @@ export {
 
 const CONTROL_PREFIX = '/_emulator/';
 
+/** Product name → the operation names fault rules may target. */
+function actionCatalog(products: readonly ProductDefinition[]): Map<string, Set<string>> {
+  return new Map(
+    products.map((p) => [p.name, new Set(p.style === 'rpc' ? Object.keys(p.actions) : p.routes.map((r) => r.action))]),
+  );
+}
+
 function logLine(entry: RequestLogEntry): string {
   const what = [entry.product ?? '-', entry.action ?? '-', entry.region ?? '-'].join(' ');
   const code = entry.code ? ` ${entry.code}` : '';
@@ -45,7 +52,7 @@ export async function startEmulatorServer(
 ): Promise<EmulatorHandle> {
   const settings = resolveSettings(options, defaultProducts);
   const state = openState(settings.stateFile, settings.clock, settings.timing);
-  const faults = new FaultInjector(settings.random);
+  const faults = new FaultInjector(settings.random, actionCatalog(settings.products), KNOWN_REGIONS);
   const log = new RequestLog();
   const sleeper = new Sleeper();
   const verifyCtx: VerifyContext = {

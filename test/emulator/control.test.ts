@@ -148,6 +148,13 @@ describe('control API', () => {
     const typo = await control(emu, 'POST', 'faults', { action: 'Echo', latencyMS: 5 });
     assert.equal(typo.status, 400);
     assert.match(String(typo.json.error), /latencyMS/);
+    const unknownProduct = await control(emu, 'POST', 'faults', { product: 'apigateway', latencyMs: 1 });
+    assert.equal(unknownProduct.status, 400);
+    assert.match(String(unknownProduct.json.error), /unknown product "apigateway" \(served: .*cloudapi/);
+    const unknownAction = await control(emu, 'POST', 'faults', { product: 'vpc', action: 'CreateVPC', latencyMs: 1 });
+    assert.match(String(unknownAction.json.error), /no action "CreateVPC" in vpc/);
+    const unknownRegion = await control(emu, 'POST', 'faults', { region: 'cn-atlantis', latencyMs: 1 });
+    assert.match(String(unknownRegion.json.error), /unknown region/);
     const a = await control(emu, 'POST', 'faults', { latencyMs: 1 });
     await control(emu, 'POST', 'faults', { latencyMs: 2 });
     const id = (a.json.ids as string[])[0];
