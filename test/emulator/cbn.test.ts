@@ -477,6 +477,19 @@ describe('emulator CBN (CEN) 2017-09-12', () => {
         return { status: res.status, body: (await res.json()) as Response };
       };
       const ticket = { CenId: cenId, Host: EGRESS, HostRegionId: REGION, HostVpcId: nearVpc, AccessRegionIds: [FAR] };
+      // Another change in progress blocks the API, not the support team.
+      const { vpcId: third } = await availableVpc(h, { region: 'cn-beijing' });
+      await h.cbn('AttachCenChildInstance', {
+        CenId: cenId,
+        ChildInstanceId: third,
+        ChildInstanceType: 'VPC',
+        ChildInstanceRegionId: 'cn-beijing',
+      });
+      await expectError(
+        h,
+        h.cbn('ResolveAndRouteServiceInCen', { ...ticket, AccessRegionIds: undefined, 'AccessRegionIds.1': FAR }),
+        'Operation.Blocking',
+      );
       const first = await post({ ...ticket, ticketId: 'T-1' });
       assert.equal(first.status, 200);
       assert.equal(first.body.ticketId, 'T-1');

@@ -574,7 +574,7 @@ const resolveAndRouteServiceInCen: RpcHandler = (req, ctx) => {
   return ctx.idempotent(
     { product: 'cbn', action: 'ResolveAndRouteServiceInCen', token: p.optional('ClientToken') },
     () => {
-      createRouteServices(ctx, input, 'error', 'api');
+      createRouteServices(ctx, input, { kind: 'api' });
       return {};
     },
   );
@@ -621,6 +621,7 @@ const deleteRouteServiceInCen: RpcHandler = (req, ctx) => {
       `The route service ${id} is ${entry.status}; wait until it is Active.`,
     );
   }
+  requireCenIdle(ctx, cen);
   ctx.store.update(ROUTE_SERVICE, id, { status: 'Deleting' });
   ctx.store.schedule(ROUTE_SERVICE, id, [{ status: null, after: 'cen.route' }]);
   return {};

@@ -3,7 +3,7 @@ import { parseCidr, parseIpv4 } from '../vpc/cidr';
 import { attr, requireKnownRegion } from '../vpc/common';
 import { badRequest, invalidParameter } from '../vpc/errors';
 import { CEN_ATTACHMENT } from '../vpc/model';
-import { ROUTE_SERVICE, attachedRegions, requireCen, requireCenActive } from './model';
+import { ROUTE_SERVICE, attachedRegions, requireCen, requireCenActive, requireCenIdle } from './model';
 
 export interface RouteServiceRequest {
   cenId: string;
@@ -26,19 +26,23 @@ function validHost(host: string): boolean {
   );
 }
 
+/** Who asks for the route: the API caller, or the support team working a ticket. */
+export type RouteOrigin = { kind: 'api' } | { kind: 'ticket'; ticketId: string };
+
 /**
  * Validates a ResolveAndRouteServiceInCen request and creates one route service per access region
- * (Creating → Active). Shared by the API action and the support-ticket control route; a ticket re-filed
- * for an entry that already exists reuses it (`onExisting: 'reuse'`), the API refuses it.
+ * (Creating → Active). Shared by the API action and the support-ticket control route. The API waits its
+ * turn behind other CEN changes (Operation.Blocking) and refuses entries that exist; support works the
+ * ticket whenever it can and reuses entries that already exist.
  */
 export function createRouteServices(
   ctx: EmulatorContext,
   input: RouteServiceRequest,
-  onExisting: 'error' | 'reuse',
-  createdBy: string,
+  origin: RouteOrigin,
 ): ResourceRecord[] {
   const cen = requireCen(ctx, input.cenId);
   requireCenActive(cen);
+  if (origin.kind === 'api') requireCenIdle(ctx, cen);
   if (!validHost(input.host)) {
     throw invalidParameter('Host', `"${input.host}" is not an IPv4 address, CIDR block or domain name.`);
   }
@@ -69,7 +73,7 @@ export function createRouteServices(
     const id = routeServiceId(cen.id, input.host, input.hostRegionId, accessRegionId);
     const existing = ctx.store.get(ROUTE_SERVICE, id);
     if (existing && existing.status !== 'Deleting') {
-      if (onExisting === 'reuse') {
+      if (origin.kind === 'ticket') {
         result.push(existing);
         continue;
       }
@@ -92,7 +96,7 @@ export function createRouteServices(
         hostVpcId: input.hostVpcId,
         accessRegionId,
         description: input.description ?? '',
-        createdBy,
+        createdBy: origin.kind === 'api' ? 'api' : `ticket ${origin.ticketId}`,
       },
     });
     ctx.store.schedule(ROUTE_SERVICE, id, [{ status: 'Active', after: 'cen.route' }]);

@@ -52,7 +52,7 @@ export const cenRouteTicket: ControlRoute = {
     const ticketId = ticket.ticketId ?? ctx.newId('ticket-');
     const answer = await ctx.idempotent({ product: 'cbn', action: 'tickets/cen-route', token: ticketId }, () => ({
       ticketId,
-      routeServices: createRouteServices(ctx, ticket, 'reuse', `ticket ${ticketId}`).map(routeServiceView),
+      routeServices: createRouteServices(ctx, ticket, { kind: 'ticket', ticketId }).map(routeServiceView),
     }));
     return { status: 200, body: answer };
   },
