@@ -1,0 +1,112 @@
+// Error codes, the read RPCs a Temporal UI server calls, history eviction, and the in-process clock.
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { status } from '@grpc/grpc-js';
+import { WorkflowNotFoundError } from '@temporalio/client';
+import { DevClock } from '../../devserver';
+import { startHarness, uniqueId, type Harness } from './helpers';
+import { greet, sleeper } from './fixtures/workflows';
+
+const codeOf = (err: unknown) => (err as { code?: number }).code;
+
+describe('devserver ops: errors, UI read RPCs, eviction', () => {
+  let h: Harness;
+  let dir: string;
+  before(async () => {
+    dir = mkdtempSync(path.join(tmpdir(), 'devserver-ops-'));
+    h = await startHarness({ dbFile: path.join(dir, 'journal.db') });
+  });
+  after(async () => {
+    await h?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('answers with real gRPC status codes and names unimplemented RPCs', async () => {
+    const svc = h.connection.workflowService;
+    await assert.rejects(h.client.workflow.getHandle('no-such-workflow').describe(), WorkflowNotFoundError);
+    await assert.rejects(
+      svc.startWorkflowExecution({ namespace: 'default', workflowId: 'x', taskQueue: { name: 'q' } }),
+      (err) => codeOf(err) === status.INVALID_ARGUMENT && /workflowType.name is required/.test(String(err)),
+    );
+    await assert.rejects(
+      svc.describeNamespace({ namespace: 'missing' }),
+      (err) => codeOf(err) === status.NOT_FOUND && /missing/.test(String(err)),
+    );
+    await assert.rejects(
+      svc.createSchedule({ namespace: 'default', scheduleId: 's' }),
+      (err) => codeOf(err) === status.UNIMPLEMENTED && /CreateSchedule/.test(String(err)),
+    );
+    await assert.rejects(
+      svc.respondWorkflowTaskCompleted({ taskToken: Buffer.from('garbage') }),
+      (err) => codeOf(err) === status.INVALID_ARGUMENT,
+    );
+    // Still serving after all that.
+    assert.ok((await svc.getSystemInfo({})).capabilities?.signalAndQueryHeader);
+  });
+
+  it('serves ListNamespaces, GetClusterInfo, DescribeTaskQueue and search attributes', async () => {
+    const svc = h.connection.workflowService;
+    const namespaces = await svc.listNamespaces({});
+    assert.deepEqual(
+      namespaces.namespaces?.map((n) => n.namespaceInfo?.name),
+      ['default'],
+    );
+    const cluster = await svc.getClusterInfo({});
+    assert.ok(cluster.serverVersion);
+    await h.client.workflow.execute(greet, { taskQueue: h.taskQueue, workflowId: uniqueId('ui'), args: ['ui'] });
+    const tq = await svc.describeTaskQueue({
+      namespace: 'default',
+      taskQueue: { name: h.taskQueue },
+      taskQueueType: 1,
+    });
+    assert.ok((tq.pollers?.length ?? 0) > 0, 'the worker shows up as a poller');
+    const attrs = await h.connection.operatorService.listSearchAttributes({ namespace: 'default' });
+    assert.equal(attrs.customAttributes?.ScenarioName, 2);
+    assert.equal(attrs.customAttributes?.DeploymentPhase, 2);
+    await h.connection.operatorService.addSearchAttributes({ namespace: 'default', searchAttributes: { Region: 2 } });
+    assert.equal((await h.client.workflow.count(`Region = 'cn-shanghai'`)).count, 0);
+  });
+
+  it('evicts closed histories from memory and re-reads them from the journal', async () => {
+    const handle = await h.client.workflow.start(greet, {
+      taskQueue: h.taskQueue,
+      workflowId: uniqueId('evict'),
+      args: ['x'],
+    });
+    await handle.result();
+    const before = await handle.fetchHistory();
+    assert.ok(h.server.engine.evictClosedHistories() > 0);
+    const after = await handle.fetchHistory();
+    assert.deepEqual(after, before);
+    await h.replay(handle);
+  });
+});
+
+describe('devserver in-process clock', () => {
+  let h: Harness;
+  const clock = new DevClock({ timeSkipping: true });
+  before(async () => {
+    h = await startHarness({ clock });
+  });
+  after(async () => {
+    await h?.close();
+  });
+
+  it('skips a multi-day timer when unlocked', async () => {
+    const handle = await h.client.workflow.start(sleeper, {
+      taskQueue: h.taskQueue,
+      workflowId: uniqueId('clock'),
+      args: [3 * 86_400_000],
+    });
+    clock.unlock();
+    try {
+      assert.ok((await handle.result()) >= 3 * 86_400_000);
+    } finally {
+      clock.lock();
+    }
+    await h.replay(handle);
+  });
+});
