@@ -74,6 +74,8 @@ const CODE_RULES: ReadonlyArray<readonly [CodeMatcher, ErrorKind, boolean]> = [
   [/^OperationBlocking/, 'conflict', true],
   ['ConcurrencyLockTimeout', 'conflict', true],
   ['ConcurrentUpdateError', 'conflict', true],
+  // FC: the function is not Active yet (or an update raced); it settles by itself.
+  ['PreconditionFailed', 'conflict', true],
   [/^DependencyViolation(\.|$)/, 'dependency', true],
   // RAM: a role with attached policies; only detaching them (the caller's job) unblocks the delete.
   [/^DeleteConflict(\.|$)/, 'dependency', false],

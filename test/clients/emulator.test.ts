@@ -61,8 +61,10 @@ describe('typed clients against the emulator', () => {
   let cloud: CloudClients;
 
   before(async () => {
-    emu = await startEmulator({ port: 0, ...KEY });
-    cloud = createCloudClients({ endpoint: emu.url, credentials: KEY, timeoutMs: 5_000, env: {} });
+    // A frozen clock: states change only when a test calls settle(), however slow the machine is.
+    const frozen = Date.now();
+    emu = await startEmulator({ port: 0, ...KEY, clock: () => frozen });
+    cloud = createCloudClients({ endpoint: emu.url, credentials: KEY, timeoutMs: 60_000, env: {} });
   });
   after(() => emu.close());
   beforeEach(() => emu.reset());
@@ -422,6 +424,37 @@ describe('typed clients against the emulator', () => {
     const gone = await failure(cloud.fc.getFunction(REGION, 'client_fn'));
     assert.deepEqual([gone.code, gone.isNotFound, gone.httpStatus], ['FunctionNotFound', true, 404]);
     assert.equal((await failure(cloud.fc.deleteFunction(REGION, 'client_fn'))).isNotFound, true);
+  });
+
+  it('FC 3.0: synchronous invocation returns the raw answer; a raising function is flagged, not thrown', async () => {
+    const code = [
+      'def handler(event, context):',
+      '    if event == b"boom":',
+      '        raise ValueError("boom requested")',
+      '    return b"echo:" + event',
+      '',
+    ].join('\n');
+    await cloud.fc.createFunction(REGION, {
+      functionName: 'echo_fn',
+      runtime: 'python3.10',
+      handler: 'index.handler',
+      code: { zipFile: zipBase64('index.py', code) },
+    });
+    const early = await failure(cloud.fc.invokeFunction(REGION, 'echo_fn', { payload: 'hi' }));
+    assert.deepEqual([early.kind, early.retryable], ['conflict', true], `${early.code} before Active`);
+    settle();
+    const ok = await cloud.fc.invokeFunction(REGION, 'echo_fn', { payload: Buffer.from('hi') });
+    assert.equal(ok.status, 200);
+    assert.equal(ok.body.toString(), 'echo:hi');
+    assert.equal(ok.functionErrorType, undefined);
+    assert.ok(ok.requestId);
+
+    const raised = await cloud.fc.invokeFunction(REGION, 'echo_fn', { payload: 'boom' });
+    assert.equal(raised.functionErrorType, 'UnhandledInvocationError');
+    assert.match(raised.body.toString(), /boom requested/);
+
+    const missing = await failure(cloud.fc.invokeFunction(REGION, 'no_such_fn'));
+    assert.equal(missing.isNotFound, true);
   });
 
   it('FC 3.0: bad input is a non-retryable InvalidArgument', async () => {

@@ -35,6 +35,7 @@ describe('classification table', () => {
     ['ConcurrencyLockTimeout', 400, 'conflict', true],
     ['ConcurrentUpdateError', 409, 'conflict', true],
     ['ResourceThrottled', 429, 'throttling', true],
+    ['PreconditionFailed', 412, 'conflict', true],
     ['DependencyViolation.VSwitch', 400, 'dependency', true],
     ['DependencyViolation', 400, 'dependency', true],
     ['DeleteConflict.Role.Policy', 409, 'dependency', false],
