@@ -428,6 +428,16 @@ describe('emulator CBN (CEN) 2017-09-12', () => {
         () => h.cbn('DescribeRouteServicesInCen', { CenId: cenId, Host: EGRESS }),
         (r) => r.RouteServiceEntries.RouteServiceEntry[0].Status === 'Active',
       );
+      await expectError(
+        h,
+        h.cbn('DetachCenChildInstance', {
+          CenId: cenId,
+          ChildInstanceId: nearVpc,
+          ChildInstanceType: 'VPC',
+          ChildInstanceRegionId: REGION,
+        }),
+        'DependencyViolation.RouteService',
+      );
       await h.cbn('DeleteRouteServiceInCen', del);
       assert.equal(
         (await h.cbn('DescribeRouteServicesInCen', { CenId: cenId })).RouteServiceEntries.RouteServiceEntry[0].Status,

@@ -88,6 +88,7 @@ describe('emulator VPC 2016-04-28', () => {
       assert.equal(page2.Vpcs.Vpc[0].VpcId, other.VpcId);
       await expectError(h, h.vpc('DescribeVpcs', { PageSize: 51 }), 'InvalidParameter');
 
+      assert.equal((await h.vpc('DescribeVpcs', { VpcName: 'vpc-list', IsDefault: true })).TotalCount, 0);
       const zjk = await h.vpc('DescribeVpcs', { RegionId: 'cn-zhangjiakou', VpcName: 'vpc-list' });
       assert.equal(zjk.TotalCount, 1);
       await expectError(h, h.vpc('DescribeVpcAttribute', { VpcId: elsewhere.VpcId }), 'InvalidVpcId.NotFound', 404);

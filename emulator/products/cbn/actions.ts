@@ -225,6 +225,13 @@ const detachCenChildInstance: RpcHandler = (req, ctx) => {
       `Inter-region bandwidth is still set for ${childRegion} (${limits.map((l) => l.id).join(', ')}); set it to 0 first.`,
     );
   }
+  const routes = routeServicesOf(ctx, cen.id).filter((r) => attr(r, 'hostVpcId') === childId);
+  if (routes.length > 0) {
+    throw badRequest(
+      'DependencyViolation.RouteService',
+      `VPC ${childId} hosts route services of CEN ${cen.id} (${routes.map((r) => r.id).join(', ')}); delete them first (DeleteRouteServiceInCen).`,
+    );
+  }
   ctx.store.update(CEN_ATTACHMENT, attachment.id, { status: 'Detaching' });
   ctx.store.schedule(CEN_ATTACHMENT, attachment.id, [{ status: null, after: 'cen.detach' }]);
   return {};

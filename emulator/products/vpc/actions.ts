@@ -136,13 +136,21 @@ const describeVpcs: RpcHandler = (req, ctx) => {
   const p = RpcParams.of(req);
   const ids = p.commaList('VpcId');
   const name = p.optional('VpcName');
+  const resourceGroupId = p.optional('ResourceGroupId');
+  // The emulator creates no default VPCs, so IsDefault=true matches nothing.
+  const onlyDefault = p.boolean('IsDefault', false);
   const tags = p.tags();
   const page = p.page(50);
   const vpcs = listInRegion(
     ctx,
     VPC,
     req.region,
-    (v) => (!ids || ids.includes(v.id)) && (name === undefined || v.name === name) && hasTags(v.attrs.tags, tags),
+    (v) =>
+      !onlyDefault &&
+      (!ids || ids.includes(v.id)) &&
+      (name === undefined || v.name === name) &&
+      (resourceGroupId === undefined || attr(v, 'resourceGroupId') === resourceGroupId) &&
+      hasTags(v.attrs.tags, tags),
   );
   const { items, ...paging } = paginate(vpcs, page);
   return { ...paging, Vpcs: { Vpc: items.map((v) => vpcView(ctx, v)) } };
