@@ -95,6 +95,33 @@ describe('createCloudClients', () => {
     );
   });
 
+  it('is driven by the environment alone: endpoint, credentials, security token, deadline', async () => {
+    const server = await startFakeServer((req) =>
+      req.body.toString().includes('Action=GetCallerIdentity')
+        ? { json: { RequestId: 'r', AccountId: '42' } }
+        : { hang: true },
+    );
+    try {
+      const c = createCloudClients({
+        env: {
+          ALIBABA_CLOUD_ENDPOINT: server.url,
+          ALIBABA_CLOUD_ACCESS_KEY_ID: TEST_CREDENTIALS.accessKeyId,
+          ALIBABA_CLOUD_ACCESS_KEY_SECRET: TEST_CREDENTIALS.accessKeySecret,
+          ALIBABA_CLOUD_SECURITY_TOKEN: TEST_CREDENTIALS.securityToken,
+          ALIBABA_CLOUD_TIMEOUT_MS: '120',
+        },
+      });
+      assert.equal(c.endpointOverride, server.url);
+      assert.equal((await c.sts.getCallerIdentity()).AccountId, '42');
+      const sent = new URLSearchParams(server.requests[0].body.toString());
+      assert.equal(sent.get('AccessKeyId'), TEST_CREDENTIALS.accessKeyId);
+      assert.equal(sent.get('SecurityToken'), TEST_CREDENTIALS.securityToken);
+      await assert.rejects(c.vpc.describeVpcs({ RegionId: 'cn-shanghai' }), /no answer within 120 ms/);
+    } finally {
+      await server.close();
+    }
+  });
+
   it('looks the account id up once with STS and retries the look-up after a failure', async () => {
     let calls = 0;
     const server = await startFakeServer(() => {
