@@ -89,6 +89,16 @@ describe('resource store', () => {
     assert.ok(TIMING_TABLES.fast['apigw.instance.create'] > TIMING_TABLES.fast['vpc.create']);
     assert.throws(() => makeTiming('fast', -1), /timeScale/);
   });
+
+  it('startEmulator applies the profile and its default scale', async () => {
+    const emu = await startEmulator({ port: 0, products: testProducts, profile: 'realistic' });
+    try {
+      assert.equal(emu.timeScale, 0.01);
+      assert.equal(emu.context.timing('apigw.instance.create'), 3_000);
+    } finally {
+      await emu.close();
+    }
+  });
 });
 
 describe('idempotency and persistence through the server', () => {
