@@ -383,6 +383,12 @@ const scenario2Breaks: Break[] = [
     symptom: 'timeout',
     missingLink: 'cen-bandwidth',
   },
+  {
+    link: 'inter-region bandwidth still Modifying',
+    apply: () => patch('CenInterRegionBandwidthLimit', `cen-1/${SH}/${ZJK}`, {}, 'Modifying'),
+    symptom: 'timeout',
+    missingLink: 'cen-bandwidth',
+  },
 ];
 
 describe('reachability model (pure)', () => {

@@ -166,7 +166,7 @@ function pathToBoundVpc(store: ResourceStore, fn: FunctionNetwork, instance: Res
       routed.includes(b.cenId) &&
       [...b.regions].sort().join('|') === pair &&
       b.bandwidthLimit > 0 &&
-      b.status !== 'Deleting',
+      b.status === 'Active',
   );
   if (!bandwidth) {
     return failure(
