@@ -123,7 +123,10 @@ export interface ResourceStore {
   require(type: string, id: string, notFoundCode: string, httpStatus?: number): ResourceRecord;
   list(type: string, filter?: (r: ResourceRecord) => boolean): ResourceRecord[];
   all(): ResourceRecord[];
-  /** Shallow-merges `attrs` and sets `name`/`status` when given; returns the updated record. */
+  /**
+   * Shallow-merges `attrs` and sets `name`/`status` when given; returns the updated record. Setting
+   * `status` cancels any pending schedule (so: update the status first, then schedule what follows).
+   */
   update(
     type: string,
     id: string,
