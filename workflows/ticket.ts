@@ -4,6 +4,7 @@ import { formatDuration } from '../config/durations';
 import { activity } from './activity-stubs';
 import type { CenRouteTicketFulfilled, TicketRequestView, TicketState } from './messages';
 import { nowIso, type RunState } from './run-state';
+import { hasPatch, PATCHES } from './patches';
 import type { RunContext } from './step-handlers';
 
 /**
@@ -135,9 +136,15 @@ export async function waitForCenRouteTicket(ctx: RunContext, request: CenRouteTi
     throw ApplicationFailure.nonRetryable('stopped waiting for the CEN route ticket: another step failed', 'Abandoned');
   }
   state.setPhase('provisioning');
-  return ticket.status === 'detected'
-    ? 'route service detected Active by DescribeRouteServicesInCen'
-    : `ticket ${ticket.ticketId ?? ''} fulfilled${ticket.note ? `: ${ticket.note}` : ''}`;
+  if (ticket.status === 'detected') return 'route service detected Active by DescribeRouteServicesInCen';
+  const fulfilled = `ticket ${ticket.ticketId ?? ''} fulfilled${ticket.note ? `: ${ticket.note}` : ''}`;
+  if (!hasPatch(PATCHES.confirmRouteServiceAfterTicket)) return fulfilled;
+  // Support's word is taken, but say what the API shows: verification will name the missing link if any.
+  const route = await activity('describeRouteService')(request);
+  if (route.allActive) return `${fulfilled}; route service Active`;
+  const states = route.entries.map((e) => `${e.accessRegionId}: ${e.status}`).join(', ');
+  log.warn(`ticket ${ticket.ticketId ?? ''} reported fulfilled but the route service is not Active yet (${states})`);
+  return `${fulfilled}; route service not Active yet (${states})`;
 }
 
 function remind(state: RunState, ticket: TicketState, parametersText: string): void {

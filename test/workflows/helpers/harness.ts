@@ -5,7 +5,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
-import { historyToJSON } from '@temporalio/common/lib/proto-utils';
+import { historyToJson } from './history-json';
 import {
   bundleWorkflowCode,
   DefaultLogger,
@@ -69,7 +69,7 @@ export async function startWorkflowHarness(): Promise<WorkflowHarness> {
     async exportHistory(handle, name) {
       if (process.env.UPDATE_HISTORIES !== '1') return;
       const history = await handle.fetchHistory();
-      writeFileSync(join(HISTORIES_DIR, `${name}.json`), historyToJSON(history) + '\n');
+      writeFileSync(join(HISTORIES_DIR, `${name}.json`), historyToJson(history) + '\n');
     },
     async close() {
       await nativeConnection.close();
