@@ -27,8 +27,8 @@ describe('devserver core with the real SDK', () => {
   });
 
   it('delivers signals, answers queries, fires condition timeouts and timers', async () => {
-    const taskQueue = uniqueId('tq');
-    await h.withWorker(taskQueue, async () => {
+    const taskQueue = h.taskQueue;
+    {
       const signalled = await h.client.workflow.start(signalFlow, {
         taskQueue,
         workflowId: uniqueId('sig'),
@@ -45,7 +45,7 @@ describe('devserver core with the real SDK', () => {
       });
       assert.equal(await timedOut.result(), 'start/timed out');
       await h.replay(signalled, timedOut);
-    });
+    }
   });
 
   it('rejects a second start of a running id and dedups by request id', async () => {
@@ -70,7 +70,7 @@ describe('devserver core with the real SDK', () => {
     await h.client.workflow.getHandle(req.workflowId).terminate('test done');
   });
 
-  it('surfaces workflow failure', async () => {
+  it('surfaces workflow failure (and runs an extra worker on its own task queue)', async () => {
     const taskQueue = uniqueId('tq');
     await h.withWorker(taskQueue, async () => {
       const handle = await h.client.workflow.start('failing', {
