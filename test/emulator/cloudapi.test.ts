@@ -113,10 +113,12 @@ describe('CloudAPI', () => {
     await call('DeleteInstance', { InstanceId: other.InstanceId as string });
   });
 
-  it('DescribeInstances answers an empty list for an unknown id', async () => {
+  it('DescribeInstances answers an empty list for an unknown id, and filters by type', async () => {
     const answer = await call('DescribeInstances', { InstanceId: 'apigateway-sh-000000000000' });
     assert.deepEqual(answer.Instances.InstanceAttribute, []);
     assert.equal(answer.TotalCount, 0);
+    assert.equal((await call('DescribeInstances', { InstanceType: 'VPC_SHARED' })).TotalCount, 0);
+    assert.ok((await call('DescribeInstances', { InstanceType: 'VPC_DEDICATED' })).TotalCount >= 1);
   });
 
   it('ModifyInstanceVpcAttributeForConsole binds and unbinds through MODIFYING', async () => {

@@ -5,6 +5,8 @@ import { after, before, describe, it } from 'node:test';
 import { crc32, deflateRawSync } from 'node:zlib';
 import { startEmulator } from '../../emulator';
 import type { EmulatorHandle, ProductName } from '../../emulator';
+import { crc64 } from '../../emulator/products/fc/crc64';
+import { readZip, ZipFormatError } from '../../emulator/products/fc/zip';
 
 /** FC 3.0 (ROA, 2023-03-30) over HTTP: function CRUD, validation against VPC/ECS/RAM, invocations. */
 
@@ -354,5 +356,25 @@ describe('FC 3.0', () => {
     };
     assert.ok(traces.invocations.some((t) => t.mode === 'model'));
     assert.ok(traces.invocations.some((t) => t.mode === 'python'));
+  });
+});
+
+describe('code package helpers', () => {
+  it('crc64 is CRC-64/XZ (check value of "123456789")', () => {
+    assert.equal(crc64(Buffer.from('123456789')), BigInt('0x995DC9BBDF1939FA').toString(10));
+  });
+
+  it('readZip reads deflated entries and rejects what is not a ZIP', () => {
+    const entries = readZip(Buffer.from(zipOf({ 'index.py': 'print(1)\n', 'lib/util.py': 'X = 2\n' }), 'base64'));
+    assert.deepEqual(
+      entries.map((e) => [e.name, e.data.toString('utf8')]),
+      [
+        ['index.py', 'print(1)\n'],
+        ['lib/util.py', 'X = 2\n'],
+      ],
+    );
+    assert.throws(() => readZip(Buffer.from('definitely not a zip file at all')), ZipFormatError);
+    const truncated = Buffer.from(zipOf({ 'a.py': 'x' }), 'base64');
+    assert.throws(() => readZip(truncated.subarray(0, truncated.length - 30)), ZipFormatError);
   });
 });

@@ -165,10 +165,17 @@ function instanceAttribute(r: ResourceRecord, ctx: EmulatorContext): Record<stri
 export const describeInstances: RpcHandler = (req, ctx) => {
   const p = new Params(req.params);
   const instanceId = p.optional('InstanceId');
+  const instanceType = p.optional('InstanceType');
   p.oneOf('Language', ['zh', 'en', 'ja'] as const, 'zh');
   const page = p.page(100);
   // Unknown ids give an empty list, not an error (Terraform's read relies on that).
-  const matching = ctx.store.list(INSTANCE, (r) => r.region === req.region && (!instanceId || r.id === instanceId));
+  const matching = ctx.store.list(
+    INSTANCE,
+    (r) =>
+      r.region === req.region &&
+      (!instanceId || r.id === instanceId) &&
+      (!instanceType || instanceAttrs(r).instanceType === instanceType),
+  );
   return {
     Instances: { InstanceAttribute: paginate(matching, page).map((r) => instanceAttribute(r, ctx)) },
     TotalCount: matching.length,
