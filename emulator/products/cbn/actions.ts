@@ -3,7 +3,7 @@ import type { EmulatorContext, ResourceRecord, RpcHandler } from '../../core/con
 import { attr, requireKnownRegion, secondsTime } from '../vpc/common';
 import { badRequest, forbidden, invalidParameter, missingParameter } from '../vpc/errors';
 import { findInRegion, VPC } from '../vpc/model';
-import { RpcParams, type Tag, hasTags, paginate, validDescription, validName } from '../vpc/params';
+import { RpcParams, type Tag, hasTags, paginate } from '../vpc/params';
 import {
   BANDWIDTH_LIMIT,
   BANDWIDTH_PACKAGE,
@@ -49,25 +49,12 @@ function matches(filter: Map<string, string[]>, key: string, value: string | und
   return !wanted || (value !== undefined && wanted.includes(value));
 }
 
-function checkNameAndDescription(p: RpcParams): void {
-  const name = p.optional('Name');
-  if (name !== undefined && !validName(name)) {
-    throw invalidParameter('Name', 'must be 1-128 characters and must not start with http:// or https://.');
-  }
-  const description = p.optional('Description');
-  if (description !== undefined && !validDescription(description)) {
-    throw invalidParameter(
-      'Description',
-      'must be at most 256 characters and must not start with http:// or https://.',
-    );
-  }
-}
-
 // ---- CEN instances ----
 
 const createCen: RpcHandler = (req, ctx) => {
   const p = RpcParams.of(req);
-  checkNameAndDescription(p);
+  const name = p.name('Name', 'InvalidParameter');
+  const description = p.description('InvalidParameter');
   const protectionLevel = p.oneOf('ProtectionLevel', ['REDUCED', 'FULL'] as const, 'REDUCED');
   const tags = p.tags();
   p.checkDryRun();
@@ -77,9 +64,9 @@ const createCen: RpcHandler = (req, ctx) => {
       type: CEN,
       id: ctx.newId('cen-'),
       region: GLOBAL_REGION,
-      name: p.optional('Name'),
+      name,
       status: 'Creating',
-      attrs: { description: p.optional('Description') ?? '', protectionLevel, tags },
+      attrs: { description: description ?? '', protectionLevel, tags },
     });
     ctx.store.schedule(CEN, cen.id, [{ status: 'Active', after: 'cen.create' }]);
     return { CenId: cen.id };
@@ -325,7 +312,8 @@ const createCenBandwidthPackage: RpcHandler = (req, ctx) => {
   const cycle = p.oneOf('PricingCycle', ['Month', 'Year'] as const, 'Month');
   const period = p.integer('Period', { min: 1, max: cycle === 'Month' ? 36 : 3, fallback: 1 });
   const autoRenew = p.boolean('AutoRenew', false);
-  checkNameAndDescription(p);
+  const name = p.name('Name', 'InvalidParameter');
+  const description = p.description('InvalidParameter');
   return ctx.idempotent(
     { product: 'cbn', action: 'CreateCenBandwidthPackage', token: p.optional('ClientToken') },
     () => {
@@ -336,7 +324,7 @@ const createCenBandwidthPackage: RpcHandler = (req, ctx) => {
         type: BANDWIDTH_PACKAGE,
         id: ctx.newId('cenbwp-'),
         region: GLOBAL_REGION,
-        name: p.optional('Name'),
+        name,
         status: 'Idle',
         attrs: {
           bandwidth,
@@ -345,7 +333,7 @@ const createCenBandwidthPackage: RpcHandler = (req, ctx) => {
           chargeType,
           autoRenew,
           expiresAt,
-          description: p.optional('Description') ?? '',
+          description: description ?? '',
         },
       });
       return {

@@ -2,7 +2,7 @@ import type { EmulatorContext, ResourceRecord, RpcHandler, RpcRequest } from '..
 import { attr, listInRegion, minutesTime } from '../vpc/common';
 import { badRequest, forbidden, invalidParameter, missingParameter, notFound } from '../vpc/errors';
 import { ECS_INSTANCE, SECURITY_GROUP, cidrOf, requireVSwitch, requireVpc, requireVpcAvailable } from '../vpc/model';
-import { RpcParams, type Tag, hasTags, paginate, validDescription, validName } from '../vpc/params';
+import { RpcParams, type Tag, hasTags, paginate } from '../vpc/params';
 import { zonesOf } from '../vpc/zones';
 import { IMAGES, INSTANCE_TYPES, findImage, findInstanceType } from './catalog';
 import {
@@ -28,20 +28,8 @@ const createSecurityGroup: RpcHandler = (req, ctx) => {
   const p = RpcParams.of(req);
   // Classic-network groups (no VpcId) are not modeled: every resource in the runbook lives in a VPC.
   const vpcId = p.required('VpcId');
-  const name = p.optional('SecurityGroupName');
-  if (name !== undefined && (!validName(name, { min: 2 }) || !/^[\p{L}]/u.test(name))) {
-    throw badRequest(
-      'InvalidSecurityGroupName.Malformed',
-      `SecurityGroupName "${name}" must be 2-128 characters, start with a letter and not start with http:// or https://.`,
-    );
-  }
-  const description = p.optional('Description');
-  if (description !== undefined && !validDescription(description)) {
-    throw badRequest(
-      'InvalidDescription.Malformed',
-      'Description must be at most 256 characters and must not start with http:// or https://.',
-    );
-  }
+  const name = p.name('SecurityGroupName', 'InvalidSecurityGroupName.Malformed', { min: 2, leadingLetter: true });
+  const description = p.description();
   const groupType = p.oneOf('SecurityGroupType', ['normal', 'enterprise'] as const, 'normal');
   const tags = p.tags();
   return ctx.idempotent({ product: 'ecs', action: 'CreateSecurityGroup', token: p.optional('ClientToken') }, () => {
@@ -215,13 +203,8 @@ const runInstances: RpcHandler = (req, ctx) => {
   if (groupIds.length === 0) throw missingParameter('SecurityGroupId');
   const amount = p.integer('Amount', { min: 1, max: 100, fallback: 1 });
   const userData = decodeUserData(p.optional('UserData'));
-  const name = p.optional('InstanceName');
-  if (name !== undefined && !validName(name, { min: 2 })) {
-    throw badRequest(
-      'InvalidInstanceName.Malformed',
-      `InstanceName "${name}" must be 2-128 characters and must not start with http:// or https://.`,
-    );
-  }
+  const name = p.name('InstanceName', 'InvalidInstanceName.Malformed', { min: 2 });
+  const description = p.description();
   const requestedIp = p.optional('PrivateIpAddress');
   if (requestedIp !== undefined && amount > 1) {
     throw invalidParameter('PrivateIpAddress', 'a fixed private IP address needs Amount=1.');
@@ -286,7 +269,7 @@ const runInstances: RpcHandler = (req, ctx) => {
           userData,
           zoneId: attr(vsw, 'zoneId'),
           hostName: p.optional('HostName') ?? `iZ${id.slice(2)}Z`,
-          description: p.optional('Description') ?? '',
+          description: description ?? '',
           networkInterfaceId: ctx.newId('eni-'),
           tags,
         },

@@ -18,7 +18,7 @@ import {
   vSwitchesOf,
   vpcDependencyViolation,
 } from './model';
-import { RpcParams, type Tag, hasTags, paginate, validDescription, validName } from './params';
+import { RpcParams, type Tag, hasTags, paginate } from './params';
 import { isZoneOf, zonesOf } from './zones';
 
 /** Private ranges a VPC may use (Alibaba also allows some public ranges; the emulator does not). */
@@ -26,23 +26,6 @@ const VPC_RANGES = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16'].map((c) => 
 
 function vpcTags(tags: unknown): { Tag: { Key: string; Value: string }[] } {
   return { Tag: ((tags as Tag[] | undefined) ?? []).map((t) => ({ Key: t.key, Value: t.value })) };
-}
-
-function checkNameAndDescription(p: RpcParams, nameParam: string, nameCode: string): void {
-  const name = p.optional(nameParam);
-  if (name !== undefined && !validName(name)) {
-    throw badRequest(
-      nameCode,
-      `${nameParam} "${name}" must be 1-128 characters and must not start with http:// or https://.`,
-    );
-  }
-  const description = p.optional('Description');
-  if (description !== undefined && !validDescription(description)) {
-    throw badRequest(
-      'InvalidDescription.Malformed',
-      'Description must be at most 256 characters and must not start with http:// or https://.',
-    );
-  }
 }
 
 function vpcView(ctx: EmulatorContext, vpc: ResourceRecord): Record<string, unknown> {
@@ -102,7 +85,8 @@ const createVpc: RpcHandler = (req, ctx) => {
       `CidrBlock "${cidrText}" is not valid: use 10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16 or a subnet of them (mask /8 to /28, no host bits set).`,
     );
   }
-  checkNameAndDescription(p, 'VpcName', 'InvalidVpcName.Malformed');
+  const name = p.name('VpcName', 'InvalidVpcName.Malformed');
+  const description = p.description();
   const tags = p.tags();
   p.checkDryRun();
   return ctx.idempotent({ product: 'vpc', action: 'CreateVpc', token: p.optional('ClientToken') }, () => {
@@ -111,11 +95,11 @@ const createVpc: RpcHandler = (req, ctx) => {
       type: VPC,
       id: ctx.newId('vpc-'),
       region: req.region,
-      name: p.optional('VpcName'),
+      name,
       status: 'Pending',
       attrs: {
         cidrBlock: cidr.text,
-        description: p.optional('Description'),
+        description,
         vRouterId: ctx.newId('vrt-'),
         routeTableId: ctx.newId('vtb-'),
         resourceGroupId: p.optional('ResourceGroupId') ?? `rg-acfm${ctx.accountId.slice(0, 8)}`,
@@ -197,7 +181,8 @@ const createVSwitch: RpcHandler = (req, ctx) => {
   const vpcId = p.required('VpcId');
   const zoneId = p.required('ZoneId');
   const cidrText = p.required('CidrBlock');
-  checkNameAndDescription(p, 'VSwitchName', 'InvalidVSwitchName.Malformed');
+  const name = p.name('VSwitchName', 'InvalidVSwitchName.Malformed');
+  const description = p.description();
   const tags = p.tags();
   return ctx.idempotent({ product: 'vpc', action: 'CreateVSwitch', token: p.optional('ClientToken') }, () => {
     const vpc = requireVpc(ctx, req.region, vpcId);
@@ -236,9 +221,9 @@ const createVSwitch: RpcHandler = (req, ctx) => {
       type: VSWITCH,
       id: ctx.newId('vsw-'),
       region: req.region,
-      name: p.optional('VSwitchName'),
+      name,
       status: 'Pending',
-      attrs: { vpcId: vpc.id, zoneId, cidrBlock: cidr.text, description: p.optional('Description'), tags },
+      attrs: { vpcId: vpc.id, zoneId, cidrBlock: cidr.text, description, tags },
     });
     ctx.store.schedule(VSWITCH, vsw.id, [{ status: 'Available', after: 'vswitch.create' }]);
     return { VSwitchId: vsw.id };

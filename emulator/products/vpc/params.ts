@@ -135,6 +135,38 @@ export class RpcParams {
     }
   }
 
+  /**
+   * A resource name under Alibaba's shared rule: `min`–128 characters, not starting with http:// or
+   * https:// (ECS also wants a leading letter). `code` is the product's `*.Malformed` code.
+   */
+  name(param: string, code: string, opts: { min?: number; leadingLetter?: boolean } = {}): string | undefined {
+    const name = this.optional(param);
+    if (name === undefined) return undefined;
+    const min = opts.min ?? 1;
+    const ok =
+      name.length >= min &&
+      name.length <= 128 &&
+      !/^https?:\/\//i.test(name) &&
+      (!opts.leadingLetter || /^\p{L}/u.test(name));
+    if (!ok) {
+      const letter = opts.leadingLetter ? ', start with a letter' : '';
+      throw badRequest(
+        code,
+        `${param} "${name}" must be ${min}-128 characters${letter} and must not start with http:// or https://.`,
+      );
+    }
+    return name;
+  }
+
+  /** `Description`: at most 256 characters, not starting with http:// or https://. */
+  description(code = 'InvalidDescription.Malformed'): string | undefined {
+    const text = this.optional('Description');
+    if (text !== undefined && (text.length > 256 || /^https?:\/\//i.test(text))) {
+      throw badRequest(code, 'Description must be at most 256 characters and must not start with http:// or https://.');
+    }
+    return text;
+  }
+
   page(maxPageSize: number, defaultPageSize = 10): Page {
     return {
       pageNumber: this.integer('PageNumber', { min: 1, fallback: 1 }),
@@ -171,14 +203,4 @@ export function paginate<T>(
 export function hasTags(resourceTags: unknown, wanted: Tag[]): boolean {
   const tags = Array.isArray(resourceTags) ? (resourceTags as Tag[]) : [];
   return wanted.every((w) => tags.some((t) => t.key === w.key && (w.value === '' || t.value === w.value)));
-}
-
-/** Alibaba's naming rule shared by VPC/vSwitch/security group/CEN names: 1–128 chars, no URL prefix. */
-export function validName(name: string, opts: { min?: number } = {}): boolean {
-  return name.length >= (opts.min ?? 1) && name.length <= 128 && !/^https?:\/\//i.test(name);
-}
-
-/** Descriptions: up to 256 chars, no URL prefix. */
-export function validDescription(text: string): boolean {
-  return text.length <= 256 && !/^https?:\/\//i.test(text);
 }
