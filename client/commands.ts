@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { WorkflowFailedError, WorkflowUpdateFailedError, type Client, type WorkflowHandle } from '@temporalio/client';
-import { historyToJSON } from '@temporalio/common/lib/proto-utils';
+import { historyToJson } from './history-json';
 import type { Inventory } from '../activities/contract';
 import { loadRunConfig } from '../config/load';
 import type { RunConfig } from '../config/schema';
@@ -121,6 +121,10 @@ export async function runCommand(
     }
     case 'ticket': {
       const handle = client.workflow.getHandle(command.id);
+      const { status } = await handle.describe();
+      if (status.name !== 'RUNNING') {
+        throw new CliError(`ticket refused: ${command.id} is ${status.name}, not waiting for a ticket`, EXIT.rejected);
+      }
       const report = { ticketId: command.ticketId, ...(command.note !== undefined ? { note: command.note } : {}) };
       try {
         const answer = await handle.executeUpdate(submitCenRouteTicketUpdate, { args: [report] });
@@ -162,7 +166,7 @@ export async function runCommand(
     case 'history': {
       const handle = client.workflow.getHandle(command.id, command.runId);
       const history = await handle.fetchHistory();
-      writeFileSync(command.out, historyToJSON(history));
+      writeFileSync(command.out, historyToJson(history));
       io.out(`wrote ${history.events?.length ?? 0} events of ${command.id} to ${command.out}`);
       return EXIT.ok;
     }

@@ -17,7 +17,7 @@ export async function connectClient(env: NodeJS.ProcessEnv = process.env): Promi
     ...(settings.tls !== undefined ? { tls: settings.tls } : {}),
     ...(settings.apiKey ? { apiKey: settings.apiKey } : {}),
     ...(settings.metadata ? { metadata: settings.metadata } : {}),
-    connectTimeout: '10s',
+    connectTimeout: '5s',
   });
   const client = new Client({ connection, namespace: settings.namespace });
   return { client, settings, close: () => connection.close() };

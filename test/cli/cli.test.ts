@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { historyFromJSON } from '@temporalio/common/lib/proto-utils';
+import { historyFromJson } from '../../client/history-json';
 import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import { createActivities } from '../../activities';
 import { createCloudClients } from '../../activities/cloud';
@@ -140,7 +140,7 @@ describe('fc-apigw-vpc CLI', () => {
     const out = join(dir, 'history.json');
     const history = await cli(['history', id, '--out', out]);
     assert.equal(history.code, 0, history.stderr);
-    const parsed = historyFromJSON(JSON.parse(readFileSync(out, 'utf8')));
+    const parsed = historyFromJson(JSON.parse(readFileSync(out, 'utf8')));
     await Worker.runReplayHistory({ workflowBundle: await bundleWorkflows() }, parsed, id);
 
     const list = await cli(['list']);
