@@ -1,5 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { $OpenApiUtil } from '@alicloud/openapi-core';
+import Vpc, * as $Vpc from '@alicloud/vpc20160428';
+import { DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET } from '../../emulator';
 import {
   REGION,
   availableVpc,
@@ -290,6 +293,46 @@ describe('emulator VPC 2016-04-28', () => {
       );
       await expectError(h, h.vpc('DescribeVSwitchAttributes', { VSwitchId }), 'InvalidVSwitchId.NotFound', 404);
     });
+  });
+
+  it('the official @alicloud/vpc20160428 SDK (V3 signatures) reads the shapes into its typed models', async () => {
+    const sdk = new Vpc(
+      new $OpenApiUtil.Config({
+        accessKeyId: DEFAULT_ACCESS_KEY_ID,
+        accessKeySecret: DEFAULT_ACCESS_KEY_SECRET,
+        endpoint: `${h.emu.host}:${h.emu.port}`,
+        protocol: 'http',
+        regionId: REGION,
+      }),
+    );
+    const created = await sdk.createVpc(
+      new $Vpc.CreateVpcRequest({ regionId: REGION, vpcName: 'vpc-sdk', cidrBlock: '192.168.0.0/16' }),
+    );
+    const vpcId = created.body?.vpcId ?? '';
+    assert.match(vpcId, /^vpc-/);
+    await pollUntil(
+      h,
+      () => sdk.describeVpcAttribute(new $Vpc.DescribeVpcAttributeRequest({ regionId: REGION, vpcId })),
+      (r) => r.body?.status === 'Available',
+    );
+    const vsw = await sdk.createVSwitch(
+      new $Vpc.CreateVSwitchRequest({ regionId: REGION, vpcId, zoneId: 'cn-shanghai-b', cidrBlock: '192.168.1.0/24' }),
+    );
+    const listed = await sdk.describeVSwitches(new $Vpc.DescribeVSwitchesRequest({ regionId: REGION, vpcId }));
+    assert.equal(listed.body?.totalCount, 1);
+    const entry = listed.body?.vSwitches?.vSwitch?.[0];
+    assert.equal(entry?.vSwitchId, vsw.body?.vSwitchId);
+    assert.equal(entry?.availableIpAddressCount, 252);
+    const vpcs = await sdk.describeVpcs(new $Vpc.DescribeVpcsRequest({ regionId: REGION, vpcName: 'vpc-sdk' }));
+    assert.deepEqual(vpcs.body?.vpcs?.vpc?.[0]?.vSwitchIds?.vSwitchId, [vsw.body?.vSwitchId]);
+    await assert.rejects(
+      sdk.describeVpcAttribute(new $Vpc.DescribeVpcAttributeRequest({ regionId: REGION, vpcId: 'vpc-missing' })),
+      (err: { code?: string; statusCode?: number }) => {
+        assert.equal(err.code, 'InvalidVpcId.NotFound');
+        assert.equal(err.statusCode, 404);
+        return true;
+      },
+    );
   });
 
   it('DescribeZones lists the region’s zones and DescribeRegions the known regions', async () => {
