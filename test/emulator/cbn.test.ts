@@ -392,6 +392,103 @@ describe('emulator CBN (CEN) 2017-09-12', () => {
     });
   });
 
+  it('the runbook build and its safe teardown order leave only the prepaid package behind', async () => {
+    // Retries what the notes class as retryable (busy CEN, dependents still going away), moving the clock.
+    const retrying = async (call: () => Promise<unknown>): Promise<void> => {
+      for (let attempt = 0; attempt < 100; attempt++) {
+        try {
+          await call();
+          return;
+        } catch (err) {
+          const code = (err as { code?: string }).code ?? '';
+          if (
+            !/^(Operation\.Blocking|DependencyViolation.*|Incorrect.*Status|InvalidOperation\..*Status|InvalidOperation\.CloudRouteStatusNotAllow)$/.test(
+              code,
+            )
+          )
+            throw err;
+          h.emu.advanceClock(25);
+        }
+      }
+      throw new Error('still failing after 100 attempts');
+    };
+    const near = await availableVpc(h, { cidr: '192.168.0.0/16', vSwitchCidr: '192.168.1.0/24' });
+    const far = await availableVpc(h, {
+      region: FAR,
+      cidr: '10.0.0.0/16',
+      vSwitchCidr: '10.0.1.0/24',
+      zoneId: `${FAR}-a`,
+    });
+    const { SecurityGroupId } = await h.ecs('CreateSecurityGroup', { VpcId: near.vpcId });
+    await h.ecs('AuthorizeSecurityGroup', {
+      SecurityGroupId,
+      IpProtocol: 'tcp',
+      PortRange: '8080/8080',
+      SourceCidrIp: '100.104.10.0/26',
+    });
+    const run = await h.ecs('RunInstances', {
+      ImageId: 'aliyun_3_x64_20G_alibase_20240819.vhd',
+      InstanceType: 'ecs.e-c1m1.large',
+      VSwitchId: near.vSwitchId,
+      SecurityGroupId,
+    });
+    const instanceId = run.InstanceIdSets.InstanceIdSet[0];
+    const cenId = await activeCen('cen-runbook');
+    const child = (vpcId: string, region: string) => ({
+      CenId: cenId,
+      ChildInstanceId: vpcId,
+      ChildInstanceType: 'VPC',
+      ChildInstanceRegionId: region,
+    });
+    await retrying(() => h.cbn('AttachCenChildInstance', child(near.vpcId, REGION)));
+    await retrying(() => h.cbn('AttachCenChildInstance', child(far.vpcId, FAR)));
+    const { CenBandwidthPackageId } = await h.cbn('CreateCenBandwidthPackage', {
+      Bandwidth: 2,
+      GeographicRegionAId: 'China',
+      GeographicRegionBId: 'China',
+    });
+    await retrying(() => h.cbn('AssociateCenBandwidthPackage', { CenId: cenId, CenBandwidthPackageId }));
+    const limit = { CenId: cenId, LocalRegionId: FAR, OppositeRegionId: REGION, BandwidthLimit: 2 };
+    await retrying(() => h.cbn('SetCenInterRegionBandwidthLimit', limit));
+    const route = {
+      CenId: cenId,
+      Host: '100.104.10.0/26',
+      HostRegionId: REGION,
+      HostVpcId: near.vpcId,
+      'AccessRegionIds.1': FAR,
+    };
+    await retrying(() => h.cbn('ResolveAndRouteServiceInCen', route));
+
+    // Teardown in the notes' safe order.
+    await retrying(() =>
+      h.cbn('DeleteRouteServiceInCen', { CenId: cenId, Host: route.Host, HostRegionId: REGION, AccessRegionId: FAR }),
+    );
+    await retrying(() => h.cbn('SetCenInterRegionBandwidthLimit', { ...limit, BandwidthLimit: 0 }));
+    await retrying(() => h.cbn('UnassociateCenBandwidthPackage', { CenId: cenId, CenBandwidthPackageId }));
+    await expectError(h, h.cbn('DeleteCenBandwidthPackage', { CenBandwidthPackageId }), 'Forbidden.Release', 403);
+    await retrying(() => h.cbn('DetachCenChildInstance', child(near.vpcId, REGION)));
+    await retrying(() => h.cbn('DetachCenChildInstance', child(far.vpcId, FAR)));
+    await retrying(() => h.cbn('DeleteCen', { CenId: cenId }));
+    await retrying(() => h.ecs('DeleteInstance', { InstanceId: instanceId, Force: true }));
+    await retrying(() => h.ecs('DeleteSecurityGroup', { SecurityGroupId }));
+    await retrying(() => h.vpc('DeleteVSwitch', { VSwitchId: near.vSwitchId }));
+    await retrying(() => h.vpc('DeleteVSwitch', { RegionId: FAR, VSwitchId: far.vSwitchId }));
+    await retrying(() => h.vpc('DeleteVpc', { VpcId: near.vpcId }));
+    await retrying(() => h.vpc('DeleteVpc', { RegionId: FAR, VpcId: far.vpcId }));
+    await pollUntil(
+      h,
+      async () => [near.vpcId, far.vpcId, cenId, instanceId].filter((id) => h.emu.store.all().some((r) => r.id === id)),
+      (left) => left.length === 0,
+    );
+    const leftovers = h.emu.store
+      .all()
+      .filter((r) => JSON.stringify(r).includes(cenId) || r.id === CenBandwidthPackageId);
+    assert.deepEqual(
+      leftovers.map((r) => r.type),
+      ['CenBandwidthPackage'],
+    );
+  });
+
   describe('route services', () => {
     const EGRESS = '100.104.10.0/26';
 
