@@ -190,25 +190,32 @@ class RecordScanner {
   }
 }
 
+interface SyncWaiter {
+  /** Resolve once the file is durable up to this size. */
+  target: number;
+  resolve(): void;
+  reject(err: Error): void;
+}
+
 export class Journal {
   readonly file: string;
   private fd: number | undefined;
+  /** Bytes written (the next record's offset). */
   private _size: number;
-  /** Set when a write failed half-way; the on-disk tail is then unknown until the next open repairs it. */
+  /** Bytes known to be on disk (fdatasync'ed). */
+  private durableSize: number;
+  /** Set when a write or sync failed; the on-disk tail is then unknown until the next open repairs it. */
   private failure: Error | undefined;
-  private pending:
-    | {
-        buffers: Buffer[];
-        bytes: number;
-        waiters: { resolve(o: number): void; reject(e: Error): void; offset: number }[];
-      }
-    | undefined;
-  private flushing = false;
+  private syncWaiters: SyncWaiter[] = [];
+  private syncInFlight = false;
+  /** close() was called while an asynchronous fdatasync was running; the fd is closed when it returns. */
+  private closing = false;
 
   private constructor(file: string, fd: number, size: number) {
     this.file = file;
     this.fd = fd;
     this._size = size;
+    this.durableSize = size;
   }
 
   /** Current file size in bytes, i.e. the offset the next record will get. */
@@ -293,7 +300,7 @@ export class Journal {
     return { journal: new Journal(file, fd, position), records, offsets, tornTail };
   }
 
-  /** Appends one record durably; returns its byte offset. */
+  /** Appends one record durably (write + fdatasync before returning); returns its byte offset. */
   append(record: unknown): number {
     return this.appendAll([record])[0];
   }
@@ -306,65 +313,104 @@ export class Journal {
 
   /** Like `appendMany` but returns every record's offset. */
   appendAll(records: unknown[]): number[] {
-    const fd = this.writableFd();
-    if (this.flushing || this.pending) {
-      throw new Error(
-        `Journal ${this.file}: synchronous append while commit() batches are pending; use one style per journal`,
-      );
+    const offsets = this.appendUnsynced(records);
+    try {
+      fs.fdatasyncSync(this.writableFd());
+    } catch (err) {
+      this.fail(err as Error);
+      throw err;
     }
-    const framed = records.map((r) => frame(encodeRecord(r)));
-    const offsets = this.offsetsFor(framed, this._size);
-    this.writeDurably(fd, Buffer.concat(framed), this._size);
+    this.markDurable(this._size);
     return offsets;
   }
 
   /**
-   * Asynchronous group commit: records committed while a flush is in progress share the next write and
-   * fdatasync, and the event loop keeps running during the fsync. Resolves with the record's offset once
-   * it is durable.
+   * Writes records to the file (the OS page cache) without waiting for the disk; returns their offsets.
+   * They survive a crash of this process at once, and power loss only after `sync()` resolves. This lets
+   * a synchronous engine journal every change immediately and make many changes durable with a single
+   * fdatasync before answering the RPCs that caused them.
    */
-  commit(record: unknown): Promise<number> {
+  appendUnsynced(records: unknown[]): number[] {
+    const fd = this.writableFd();
+    const framed = records.map((r) => frame(encodeRecord(r)));
+    const offsets: number[] = [];
+    let at = this._size;
+    for (const f of framed) {
+      offsets.push(at);
+      at += f.length;
+    }
     try {
-      this.writableFd();
-      const framed = frame(encodeRecord(record));
-      return new Promise<number>((resolve, reject) => {
-        this.pending ??= { buffers: [], bytes: 0, waiters: [] };
-        this.pending.waiters.push({ resolve, reject, offset: this.pending.bytes });
-        this.pending.buffers.push(framed);
-        this.pending.bytes += framed.length;
-        if (!this.flushing) this.flushPending();
-      });
+      writeFully(fd, Buffer.concat(framed), this._size);
     } catch (err) {
-      return Promise.reject(err);
+      this.fail(err as Error);
+      throw err;
+    }
+    this._size = at;
+    return offsets;
+  }
+
+  /**
+   * Resolves once every record written so far is on disk. Calls made while an fdatasync is running share
+   * the next one (group commit), and the event loop keeps running meanwhile.
+   */
+  sync(): Promise<void> {
+    if (this.failure) return Promise.reject(this.failedError());
+    const target = this._size;
+    if (this.durableSize >= target) return Promise.resolve();
+    return new Promise<void>((resolve, reject) => {
+      this.syncWaiters.push({ target, resolve, reject });
+      this.startSync();
+    });
+  }
+
+  /** Appends one record and resolves with its offset once it is durable (`appendUnsynced` + `sync`). */
+  async commit(record: unknown): Promise<number> {
+    const [offset] = this.appendUnsynced([record]);
+    await this.sync();
+    return offset;
+  }
+
+  private startSync(): void {
+    if (this.syncInFlight || this.fd === undefined) return;
+    this.syncInFlight = true;
+    const fd = this.fd;
+    const target = this._size;
+    fs.fdatasync(fd, (err) => {
+      this.syncInFlight = false;
+      if (err) this.fail(err);
+      else this.markDurable(target);
+      if (this.closing) {
+        this.closing = false;
+        fs.closeSync(fd);
+        this.fd = undefined;
+      } else if (this.syncWaiters.length > 0) {
+        this.startSync();
+      }
+    });
+  }
+
+  private markDurable(size: number): void {
+    this.durableSize = Math.max(this.durableSize, size);
+    const waiting = this.syncWaiters;
+    this.syncWaiters = [];
+    for (const w of waiting) {
+      if (w.target <= this.durableSize) w.resolve();
+      else this.syncWaiters.push(w);
     }
   }
 
-  private flushPending(): void {
-    const batch = this.pending;
-    this.pending = undefined;
-    if (!batch) return;
-    this.flushing = true;
-    const start = this._size;
-    const data = Buffer.concat(batch.buffers, batch.bytes);
-    const fd = this.fd;
-    const finish = (err: Error | null) => {
-      if (err) {
-        this.failure = err;
-        for (const w of batch.waiters) w.reject(err);
-        for (const w of this.pending?.waiters ?? []) w.reject(err);
-        this.pending = undefined;
-      } else {
-        this._size = start + data.length;
-        for (const w of batch.waiters) w.resolve(start + w.offset);
-      }
-      this.flushing = false;
-      if (this.pending) this.flushPending();
-    };
-    if (fd === undefined) return finish(new Error(`Journal ${this.file} was closed before its commit finished`));
-    writeAllAsync(fd, data, start, (writeErr) => {
-      if (writeErr) return finish(writeErr);
-      fs.fdatasync(fd, (syncErr) => finish(syncErr));
-    });
+  private fail(err: Error): void {
+    this.failure = err;
+    const waiting = this.syncWaiters;
+    this.syncWaiters = [];
+    for (const w of waiting) w.reject(this.failedError());
+  }
+
+  private failedError(): Error {
+    return new Error(
+      `Journal ${this.file} stopped accepting writes after an I/O error (${this.failure?.message}); ` +
+        `restart the devserver to repair the tail`,
+    );
   }
 
   /** Re-reads the record written at `offset` (as returned by append or open). */
@@ -380,57 +426,35 @@ export class Journal {
     return decodeRecord(found.payload);
   }
 
+  /** Makes everything written durable, settles pending `sync()` calls and closes the file. */
   close(): void {
-    if (this.fd === undefined) return;
-    if (this.flushing || this.pending) {
-      throw new Error(`Journal ${this.file}: close() while commits are pending; await them first`);
+    const fd = this.fd;
+    if (fd === undefined || this.closing) return;
+    if (!this.failure && this.durableSize < this._size) {
+      try {
+        fs.fdatasyncSync(fd);
+        this.markDurable(this._size);
+      } catch (err) {
+        this.fail(err as Error);
+      }
     }
-    fs.closeSync(this.fd);
+    if (this.syncInFlight) {
+      // The running fdatasync still uses the descriptor; its callback closes it.
+      this.closing = true;
+      return;
+    }
+    fs.closeSync(fd);
     this.fd = undefined;
   }
 
   private openFd(): number {
-    if (this.fd === undefined) throw new Error(`Journal ${this.file} is closed`);
+    if (this.fd === undefined || this.closing) throw new Error(`Journal ${this.file} is closed`);
     return this.fd;
   }
 
   private writableFd(): number {
     const fd = this.openFd();
-    if (this.failure) {
-      throw new Error(
-        `Journal ${this.file} stopped accepting writes after an I/O error (${this.failure.message}); ` +
-          `restart the devserver to repair the tail`,
-      );
-    }
+    if (this.failure) throw this.failedError();
     return fd;
   }
-
-  private offsetsFor(framed: Buffer[], start: number): number[] {
-    const offsets: number[] = [];
-    let at = start;
-    for (const f of framed) {
-      offsets.push(at);
-      at += f.length;
-    }
-    return offsets;
-  }
-
-  private writeDurably(fd: number, data: Buffer, start: number): void {
-    try {
-      writeFully(fd, data, start);
-      fs.fdatasyncSync(fd);
-    } catch (err) {
-      this.failure = err as Error;
-      throw err;
-    }
-    this._size = start + data.length;
-  }
-}
-
-function writeAllAsync(fd: number, data: Buffer, position: number, done: (err: Error | null) => void): void {
-  fs.write(fd, data, 0, data.length, position, (err, written) => {
-    if (err) return done(err);
-    if (written < data.length) return writeAllAsync(fd, data.subarray(written), position + written, done);
-    done(null);
-  });
 }

@@ -3,7 +3,7 @@
 import { type Msg, decodeMessage, durationFromMs, msFromDuration, protoType, unpackAny } from '../proto';
 import type { Engine } from './engine';
 import type { Execution } from './execution';
-import { ParentClosePolicy, RetryState, Status, UpdateStage, event } from './model';
+import { ParentClosePolicy, Status, UpdateStage, event } from './model';
 import { normalizeRetryPolicy } from './retry';
 
 interface CommandContext {
@@ -145,10 +145,8 @@ const handlers: Record<string, CommandHandler> = {
   },
 
   failWorkflowExecutionCommandAttributes(ctx, a) {
-    close(ctx, Status.FAILED, 'workflowExecutionFailed', {
-      failure: a.failure,
-      retryState: RetryState.RETRY_POLICY_NOT_SET,
-    });
+    const retry = ctx.engine.retryWorkflow(ctx.exec, a.failure ?? {});
+    close(ctx, Status.FAILED, 'workflowExecutionFailed', { failure: a.failure, ...retry });
   },
 
   cancelWorkflowExecutionCommandAttributes(ctx, a) {

@@ -22,7 +22,7 @@ import {
   event,
   eventAttributes,
 } from './model';
-import { decideRetry, timeoutFailure } from './retry';
+import { decideRetry, normalizeRetryPolicy, timeoutFailure } from './retry';
 import { applyCompletion, unsupportedCommand } from './commands';
 import { Namespaces } from './namespaces';
 
@@ -83,6 +83,7 @@ export interface StartParams {
   continuedFailure?: Msg;
   executionExpiresAt?: number;
   startDelayMs?: number;
+  attempt?: number;
   userMetadata?: Msg;
   signal?: { name: string; input?: Msg; header?: Msg };
 }
@@ -428,6 +429,8 @@ export class Engine {
       executionExpiresAt,
       historySizeBytes: 0,
       tokenSeq: 0,
+      retryPolicy: p.retryPolicy,
+      attempt: p.attempt ?? 1,
       startDelayUntil: p.startDelayMs ? now + p.startDelayMs : undefined,
     };
     const exec = new Execution(state, []);
@@ -454,7 +457,7 @@ export class Engine {
         identity: p.identity,
         firstExecutionRunId: state.firstExecutionRunId,
         retryPolicy: p.retryPolicy,
-        attempt: 1,
+        attempt: state.attempt,
         workflowExecutionExpirationTime: executionExpiresAt ? tsFromMs(executionExpiresAt) : undefined,
         firstWorkflowTaskBackoff: p.startDelayMs ? durationFromMs(p.startDelayMs) : undefined,
         memo: Object.keys(state.memo).length ? { fields: state.memo } : undefined,
@@ -817,6 +820,48 @@ export class Engine {
     this.closeExecution(exec, Status.TERMINATED, event('workflowExecutionTerminated', { reason, details, identity }));
   }
 
+  /**
+   * A run failed: when the workflow has a retry policy that allows another attempt, the next run starts
+   * after the backoff (as real Temporal does). Returns what the Failed event records.
+   */
+  retryWorkflow(exec: Execution, failure: Msg): { retryState: number; newExecutionRunId?: string } {
+    const s = exec.state;
+    if (!s.retryPolicy) return { retryState: RetryState.RETRY_POLICY_NOT_SET };
+    const decision = decideRetry(
+      normalizeRetryPolicy(s.retryPolicy),
+      s.attempt,
+      failure,
+      this.now(),
+      s.executionExpiresAt,
+    );
+    if (!decision.retry) return { retryState: decision.retryState };
+    const started = eventAttributes(this.historyOf(exec)[0]);
+    const next = this.createExecution({
+      namespace: s.namespace,
+      workflowId: s.workflowId,
+      workflowType: s.workflowType,
+      taskQueue: s.taskQueue,
+      input: started.input,
+      header: started.header,
+      runTimeoutMs: s.runTimeoutMs,
+      workflowTaskTimeoutMs: s.workflowTaskTimeoutMs,
+      executionTimeoutMs: s.executionTimeoutMs,
+      executionExpiresAt: s.executionExpiresAt,
+      memo: s.memo,
+      searchAttributes: s.searchAttributes,
+      retryPolicy: s.retryPolicy,
+      parent: s.parent,
+      firstExecutionRunId: s.firstExecutionRunId,
+      continuedExecutionRunId: s.runId,
+      initiator: 2,
+      continuedFailure: failure,
+      startDelayMs: decision.delayMs,
+      attempt: s.attempt + 1,
+    });
+    s.newExecutionRunId = next.state.runId;
+    return { retryState: RetryState.IN_PROGRESS, newExecutionRunId: next.state.runId };
+  }
+
   // ---- closing ------------------------------------------------------------------------------------
 
   /** Writes the close event and settles everything that depended on the run being open. */
@@ -839,7 +884,8 @@ export class Engine {
       if (u.stage !== UpdateStage.COMPLETED) delete exec.state.updates[u.updateId];
     }
     this.redispatchUnansweredQueries(exec);
-    if (exec.state.parent && status !== Status.CONTINUED_AS_NEW) this.later(() => this.notifyParent(exec));
+    const chainContinues = status === Status.CONTINUED_AS_NEW || exec.state.newExecutionRunId !== undefined;
+    if (exec.state.parent && !chainContinues) this.later(() => this.notifyParent(exec));
     this.later(() => this.applyParentClosePolicy(exec, openChildren));
   }
 

@@ -159,6 +159,9 @@ export interface ExecState {
   runExpiresAt?: number;
   executionExpiresAt?: number;
   newExecutionRunId?: string;
+  /** The workflow's own retry policy (a failed run is retried as a new run) and this run's attempt. */
+  retryPolicy?: Msg;
+  attempt: number;
   /** A start delay (workflowStartDelay) holds back the first workflow task until then. */
   startDelayUntil?: number;
   historySizeBytes: number;

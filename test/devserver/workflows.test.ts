@@ -15,6 +15,7 @@ import {
   goSignal,
   greet,
   parent,
+  retriedWorkflow,
   setTicketUpdate,
   signalFlow,
   stateQuery,
@@ -111,6 +112,17 @@ describe('devserver workflow features with the real SDK', () => {
     assert.equal((await blocked.describe()).status.name, 'TERMINATED');
     await assert.rejects(blocked.signal(goSignal, 'x'), /not found|completed/i);
     await h.replay(first, second, blocked);
+  });
+
+  it('retries a failed workflow as new runs under its retry policy', async () => {
+    const handle = await h.client.workflow.start(retriedWorkflow, {
+      ...opts('retried'),
+      retry: { initialInterval: '10ms', maximumAttempts: 5 },
+    });
+    assert.equal(await handle.result(), 3);
+    const first = h.client.workflow.getHandle(handle.workflowId, handle.firstExecutionRunId);
+    assert.equal((await first.describe()).status.name, 'FAILED');
+    await h.replay(first, h.client.workflow.getHandle(handle.workflowId));
   });
 
   it('times out a run after its execution timeout', async () => {
