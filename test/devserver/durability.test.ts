@@ -27,9 +27,13 @@ function freePort(): Promise<number> {
 }
 
 function startServerProcess(port: number, dbFile: string): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [launcher, 'server', 'start-dev', '--port', String(port), '--db-filename', dbFile], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const child = spawn(
+    process.execPath,
+    [launcher, 'server', 'start-dev', '--port', String(port), '--db-filename', dbFile],
+    {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
   return new Promise((resolve, reject) => {
     let out = '';
     child.stdout!.on('data', (d: Buffer) => {
@@ -76,14 +80,22 @@ describe('devserver durability (kill -9 and restart on the same journal)', () =>
       const done = await client.workflow.start(greet, { taskQueue, workflowId: uniqueId('done'), args: ['before'] });
       assert.equal(await done.result(), 'hello before');
       // One workflow waits in a 1.5 s timer across the crash, the other gets its signal just before it.
-      const timed = await client.workflow.start(restartFlow, { taskQueue, workflowId: uniqueId('timed'), args: [1500] });
+      const timed = await client.workflow.start(restartFlow, {
+        taskQueue,
+        workflowId: uniqueId('timed'),
+        args: [1500],
+      });
       await timed.signal(goSignal, 'timer');
       for (let i = 0; i < 200; i++) {
         const events = (await timed.fetchHistory()).events ?? [];
         if (events.some((e) => e.timerStartedEventAttributes)) break;
         await new Promise((r) => setTimeout(r, 10));
       }
-      const signalled = await client.workflow.start(restartFlow, { taskQueue, workflowId: uniqueId('sig'), args: [10] });
+      const signalled = await client.workflow.start(restartFlow, {
+        taskQueue,
+        workflowId: uniqueId('sig'),
+        args: [10],
+      });
       await signalled.signal(goSignal, 'signal');
 
       await kill9(server);
