@@ -12,6 +12,7 @@ import {
   requireGroup,
   requireGroupOnRunningInstance,
   requireRunningInstance,
+  stageIdOf,
 } from './records';
 import type { GroupAttrs } from './records';
 
@@ -108,7 +109,7 @@ export const describeApiGroup: RpcHandler = (req, ctx) => {
     StageItems: {
       StageInfo: STAGES.map((stage) => ({
         StageName: stage,
-        StageId: `${group.id.slice(0, 24)}${stage}`,
+        StageId: stageIdOf(group.id, stage),
         Description: '',
       })),
     },

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { ResourceRecord, ResourceStore } from '../../core/contract';
 import { incorrectInstanceStatus, notFound } from './errors';
 
@@ -13,6 +14,10 @@ export const VPC_ACCESS = 'VpcAccess';
 
 export const STAGES = ['RELEASE', 'PRE', 'TEST'] as const;
 export type StageName = (typeof STAGES)[number];
+
+/** A group's environment id (32 hex, stable: the emulator does not store stages separately). */
+export const stageIdOf = (groupId: string, stage: StageName): string =>
+  createHash('md5').update(`${groupId}/${stage}`).digest('hex');
 
 export interface BoundVpc {
   vpcId: string;

@@ -3,8 +3,8 @@ import type { ResourceRecord, RpcHandler } from '../../core/contract';
 import { readEcsInstance, readVpc } from '../fc/network-records';
 import { invalidParameter, notFound, repeated } from './errors';
 import { Params, paginate } from './params';
-import { API, VPC_ACCESS, apiAttrs, isoSeconds, vpcAccessAttrs } from './records';
-import type { VpcAccessAttrs } from './records';
+import { API, VPC_ACCESS, apiAttrs, isoSeconds, stageIdOf, vpcAccessAttrs } from './records';
+import type { StageName, VpcAccessAttrs } from './records';
 
 /** A VPC authorization ("VPC access") lets the gateway reach one ECS instance and port in a VPC. */
 export const setVpcAccess: RpcHandler = (req, ctx) => {
@@ -71,10 +71,10 @@ export const removeVpcAccess: RpcHandler = (req, ctx) => {
   return {
     Apis: {
       Api: users.flatMap((api) =>
-        Object.keys(apiAttrs(api).deployedStages).map((stage) => ({
+        (Object.keys(apiAttrs(api).deployedStages) as StageName[]).map((stage) => ({
           ApiId: api.id,
           GroupId: apiAttrs(api).groupId,
-          StageId: stage,
+          StageId: stageIdOf(apiAttrs(api).groupId, stage),
         })),
       ),
     },
