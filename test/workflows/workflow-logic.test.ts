@@ -11,6 +11,8 @@ import {
   cenRouteTicketFulfilledSignal,
   inventoryQuery,
   progressQuery,
+  SEARCH_ATTRIBUTE_PHASE,
+  SEARCH_ATTRIBUTE_SCENARIO,
   submitCenRouteTicketUpdate,
   ticketRequestQuery,
 } from '../../workflows/messages';
@@ -90,6 +92,8 @@ describe('workflows against the FakeCloud test double', () => {
       assert.deepEqual(await handle.query(inventoryQuery), result.inventory);
       const description = await handle.describe();
       assert.deepEqual(description.memo?.phase, 'succeeded');
+      assert.deepEqual(description.searchAttributes[SEARCH_ATTRIBUTE_PHASE], ['succeeded']);
+      assert.deepEqual(description.searchAttributes[SEARCH_ATTRIBUTE_SCENARIO], ['same-region']);
       await h.exportHistory(handle, 'same-region-success');
 
       const down = await h.client.workflow.execute(teardown, {
