@@ -313,6 +313,28 @@ describe('Scenario 1 activities against the emulator', () => {
     });
     assert.deepEqual(diagnosis.missing, [], JSON.stringify(diagnosis.checks, null, 2));
 
+    // Break one link (unbind the gateway from the function's VPC): the call fails and the diagnosis names it.
+    const binding = inventory.find((i) => i.kind === 'gatewayVpcBinding');
+    assert.ok(binding && binding.kind === 'gatewayVpcBinding');
+    assert.equal((await run('unbindInstanceFromVpc', binding)).outcome, 'deleted');
+    const broken = await run('invokeFunction', fn);
+    assert.notEqual(broken.status, 200, JSON.stringify(broken));
+    const diagnosed = await run('diagnoseReachability', {
+      scenario: 'same-region',
+      inventory,
+      apiUrl,
+      backendPort: 8080,
+      vpcEgressAddress: gwReady.vpcEgressAddress,
+    });
+    assert.deepEqual(diagnosed.missing, ['dedicated instance bound to the access VPC']);
+    await run('bindInstanceToVpc', {
+      idempotencyKey: k('gatewayVpcBinding-again'),
+      region: REGION,
+      instanceId: gw.instanceId,
+      vpcId: access.vpcId,
+      vSwitchId: accessVsw.vSwitchId,
+    });
+
     for (const kind of TEARDOWN_ORDER) {
       for (const item of inventory.filter((i) => i.kind === kind)) {
         const del = activities[DELETE_ACTIVITY_BY_KIND[kind]] as (i: InventoryItem) => Promise<{ outcome: string }>;

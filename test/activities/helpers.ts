@@ -8,3 +8,12 @@ const quiet = new DefaultLogger('ERROR');
 export function mockEnv(info?: Partial<Info>): MockActivityEnvironment {
   return new MockActivityEnvironment(info, { logger: quiet });
 }
+
+/** Runs `fn` in `env` (default: a fresh quiet one) with its own argument and result types kept. */
+export function runActivity<A extends unknown[], R>(
+  fn: (...args: A) => Promise<R>,
+  args: A,
+  env: MockActivityEnvironment = mockEnv(),
+): Promise<R> {
+  return env.run<A, R, (...a: A) => Promise<R>>(fn, ...args);
+}
