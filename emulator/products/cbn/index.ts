@@ -1,5 +1,7 @@
 import type { ProductDefinition } from '../../core/contract';
-import { cbnActions } from './actions';
+import { bandwidthActions } from './bandwidth';
+import { cenActions } from './cens';
+import { routeActions } from './routes';
 import { cenRouteTicket } from './ticket';
 
 /**
@@ -10,6 +12,6 @@ export const cbnProduct: ProductDefinition = {
   name: 'cbn',
   style: 'rpc',
   version: '2017-09-12',
-  actions: cbnActions,
+  actions: { ...cenActions, ...bandwidthActions, ...routeActions },
   control: [cenRouteTicket],
 };
