@@ -204,6 +204,12 @@ describe('FC 3.0', () => {
       'InvalidArgument',
       /ZIP/,
     );
+    await expectError(
+      fc('POST', FUNCTIONS, { body: { ...base(), code: { zipFile: zipOf({ '../escape.py': 'x = 1' }) } } }),
+      400,
+      'InvalidArgument',
+      /outside the code directory/,
+    );
     await expectError(fc('POST', FUNCTIONS, { body: { ...base(), memorySize: 200 } }), 400, 'InvalidArgument', /64/);
     await expectError(
       fc('POST', FUNCTIONS, { body: { ...base(), role: 'fc-vpc-role' } }),

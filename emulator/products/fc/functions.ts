@@ -6,7 +6,7 @@ import { readSecurityGroup, readVSwitch, readVpc } from './network-records';
 import { FUNCTION, functionAttrs } from './records';
 import type { FunctionAttrs, FunctionVpcConfig } from './records';
 import { checkFunctionRole } from './role-access';
-import { readZip, ZipFormatError } from './zip';
+import { isUnsafeEntryName, readZip, ZipFormatError } from './zip';
 
 /*
  * FC 3.0 function CRUD (JSON camelCase as the 2023-03-30 reference). Errors use FC's codes:
@@ -95,7 +95,8 @@ function parseCode(
   if (!/^[A-Za-z0-9+/]+={0,2}$/.test(zipFile)) throw invalid('code.zipFile is not valid base64');
   const zip = Buffer.from(zipFile, 'base64');
   try {
-    readZip(zip);
+    const unsafe = readZip(zip).find((entry) => isUnsafeEntryName(entry.name));
+    if (unsafe) throw invalid(`code.zipFile entry '${unsafe.name}' points outside the code directory`);
   } catch (error) {
     if (error instanceof ZipFormatError) throw invalid(`code.zipFile is not a usable ZIP: ${error.message}`);
     throw error;

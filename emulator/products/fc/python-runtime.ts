@@ -1,7 +1,7 @@
 import { execFile, spawn } from 'node:child_process';
 import { mkdtemp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join, normalize } from 'node:path';
+import { dirname, isAbsolute, join, relative } from 'node:path';
 import { readZip } from './zip';
 
 /*
@@ -49,8 +49,11 @@ export type PythonOutcome =
 
 async function unpack(zip: Buffer, dir: string): Promise<void> {
   for (const entry of readZip(zip)) {
-    const target = normalize(join(dir, entry.name));
-    if (!target.startsWith(dir + '/')) throw new Error(`code package entry ${entry.name} escapes the code directory`);
+    const target = join(dir, entry.name);
+    const inside = relative(dir, target);
+    if (inside === '' || inside.startsWith('..') || isAbsolute(inside)) {
+      throw new Error(`code package entry ${entry.name} escapes the code directory`);
+    }
     await mkdir(dirname(target), { recursive: true });
     await writeFile(target, entry.data);
   }

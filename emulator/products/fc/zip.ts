@@ -58,3 +58,8 @@ export function readZip(zip: Buffer): ZipEntry[] {
   }
   return entries;
 }
+
+/** Entry names that would land outside the directory the package is unpacked into. */
+export function isUnsafeEntryName(name: string): boolean {
+  return name.startsWith('/') || name.startsWith('\\') || /^[A-Za-z]:/.test(name) || name.split(/[\\/]/).includes('..');
+}
