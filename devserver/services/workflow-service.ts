@@ -83,6 +83,28 @@ export function workflowServiceHandlers(engine: Engine, journalNamespace: (ns: N
       return { runId, started };
     },
 
+    // Update-with-start: the only multi-operation the SDK sends.
+    ExecuteMultiOperation: async (req, ctx) => {
+      const [startOp, updateOp, ...rest] = (req.operations ?? []) as Msg[];
+      if (!startOp?.startWorkflow || !updateOp?.updateWorkflow || rest.length > 0) {
+        throw invalidArgument(
+          'ExecuteMultiOperation supports exactly [startWorkflow, updateWorkflow] (update-with-start)',
+        );
+      }
+      const start = { ...startOp.startWorkflow, namespace: req.namespace };
+      if (start.cronSchedule) throw unimplemented('cron schedules are not implemented by the devserver');
+      const { runId, started } = engine.start(start);
+      const update = await engine.update(
+        {
+          ...updateOp.updateWorkflow,
+          namespace: req.namespace,
+          workflowExecution: { workflowId: start.workflowId, runId },
+        },
+        ctx.signal,
+      );
+      return { responses: [{ startWorkflow: { runId, started } }, { updateWorkflow: update }] };
+    },
+
     SignalWithStartWorkflowExecution: (req) => {
       const signalName = required(req.signalName as string, 'signalName');
       const { runId, started } = engine.start(req, { name: signalName, input: req.signalInput, header: req.header });

@@ -5,6 +5,7 @@ import {
   WorkflowExecutionAlreadyStartedError,
   WorkflowFailedError,
   WorkflowUpdateFailedError,
+  WithStartWorkflowOperation,
 } from '@temporalio/client';
 import { WorkflowIdReusePolicy } from '@temporalio/common';
 import { startHarness, uniqueId, type Harness } from './helpers';
@@ -74,6 +75,22 @@ describe('devserver workflow features with the real SDK', () => {
     assert.equal(await handle.result(), 'ticket T-42');
     // Same update id again: the recorded outcome, not a second run.
     assert.equal(await handle.executeUpdate(setTicketUpdate, { args: ['T-43'], updateId: 'ticket-1' }), 'T-42');
+    await h.replay(handle);
+  });
+
+  it('runs update-with-start', async () => {
+    const workflowId = uniqueId('uws');
+    const startWorkflowOperation = new WithStartWorkflowOperation(ticketFlow, {
+      taskQueue: h.taskQueue,
+      workflowId,
+      workflowIdConflictPolicy: 'USE_EXISTING',
+    });
+    assert.equal(
+      await h.client.workflow.executeUpdateWithStart(setTicketUpdate, { args: ['T-7'], startWorkflowOperation }),
+      'T-7',
+    );
+    const handle = await startWorkflowOperation.workflowHandle();
+    assert.equal(await handle.result(), 'ticket T-7');
     await h.replay(handle);
   });
 
