@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { WorkflowFailedError, WorkflowUpdateFailedError } from '@temporalio/client';
-import { ApplicationFailure } from '@temporalio/common';
+import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
 import { validateRunConfig, type RunConfig, type RunConfigInput } from '../../config';
 import {
   cenRouteTicketFulfilledSignal,
@@ -89,6 +89,9 @@ describe('workflows against the FakeCloud test double', () => {
       const progress = await handle.query(progressQuery);
       assert.equal(progress.phase, 'succeeded');
       assert.ok(progress.steps.every((s) => s.status === 'done' && s.startedAt && s.finishedAt));
+      // Independent steps overlap: the dedicated instance starts before the first VPC is finished.
+      const step = (name: string) => progress.steps.find((s) => s.name === name) ?? assert.fail(name);
+      assert.ok((step('gatewayInstance').startedAt ?? '') <= (step('apiAccessVpc').finishedAt ?? ''));
       assert.deepEqual(await handle.query(inventoryQuery), result.inventory);
       const description = await handle.describe();
       assert.deepEqual(description.memo?.phase, 'succeeded');
@@ -280,6 +283,30 @@ describe('workflows against the FakeCloud test double', () => {
       assert.ok(deletes.indexOf('deleteApiGroup') < deletes.indexOf('deleteDedicatedInstance'));
       assert.equal(deletes.at(-1), 'deleteVpc');
       await h.exportHistory(handle, 'same-region-compensation');
+    });
+  });
+
+  test('cancelling a run waiting for the ticket compensates and ends cancelled', async () => {
+    const cloud = new FakeCloud();
+    await h.withWorker(cloud.activities(), async (taskQueue) => {
+      const handle = await h.client.workflow.start(crossRegionAccess, {
+        taskQueue,
+        workflowId: uniqueId('cancel'),
+        args: [config('cross-region')],
+      });
+      await eventually(
+        async () => ((await handle.query(ticketRequestQuery)).status === 'waiting' ? true : undefined),
+        'wait',
+      );
+      assert.ok(cloud.resources.size > 0);
+      await handle.cancel();
+      const err = await handle.result().then(
+        () => assert.fail('expected cancellation'),
+        (e: unknown) => e,
+      );
+      assert.ok(err instanceof WorkflowFailedError && err.cause instanceof CancelledFailure, String(err));
+      assert.equal(cloud.resources.size, 0);
+      assert.equal((await handle.query(progressQuery)).phase, 'failed');
     });
   });
 
