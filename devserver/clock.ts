@@ -37,6 +37,9 @@ export class DevClock {
   private skipPending = false;
   private work: WorkState = { workflowTasksIdle: () => true, activitiesIdle: () => true };
   private closed = false;
+  /** Where errors thrown by deadline handlers go (the server sets its logger). */
+  onError: (err: unknown, key: string) => void = (err, key) =>
+    process.stderr.write(`[devserver] deadline ${key} failed: ${err instanceof Error ? err.stack : String(err)}\n`);
 
   constructor(opts: DevClockOptions = {}) {
     this.timeSkipping = opts.timeSkipping ?? false;
@@ -147,7 +150,12 @@ export class DevClock {
     for (const [key, d] of due) {
       if (this.deadlines.get(key) !== d) continue; // replaced or cancelled by an earlier one
       this.deadlines.delete(key);
-      d.fn();
+      try {
+        d.fn();
+      } catch (err) {
+        // A failing deadline handler must not take the server (or the other deadlines) down.
+        this.onError(err, key);
+      }
     }
     this.rearm();
   }

@@ -51,6 +51,8 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
   const namespaces = new Namespaces();
   const opened = options.dbFile ? Journal.open(options.dbFile, { onWarning: log }) : undefined;
   const journal = opened?.journal;
+  clock.onError = (err, key) =>
+    log(`deadline ${key} failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
   const engine = new Engine({ clock, namespaces, store: journal, pollTimeoutMs: options.pollTimeoutMs, log });
   const append = (entry: JournalEntry) => journal?.append(entry);
 

@@ -174,7 +174,13 @@ export class Engine {
     const actions = this.afterCommit.splice(0);
     this.depth++;
     try {
-      for (const a of actions) a();
+      for (const action of actions) {
+        try {
+          action();
+        } catch (err) {
+          this.log(`after-commit action failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+        }
+      }
       for (const exec of execs) {
         this.armDeadline(exec);
         exec.notifyChange();
