@@ -6,7 +6,9 @@
  *   record  = u32 payload length + u32 crc32(payload) + payload (JSON, UTF-8)
  *
  * Durability contract: `append`/`appendMany` return only after the bytes are written and fdatasync'ed,
- * so an RPC that answers after appending never loses its change on power loss or kill -9.
+ * so an RPC that answers after appending never loses its change on power loss or kill -9. For
+ * throughput, `appendUnsynced` writes at once (safe against a process crash) and `sync()` makes all
+ * writes so far durable with one shared fdatasync, so many changes pay for one disk flush.
  * Crash model: only the last write can be torn. On open, a bad final record is cut off (reported as a
  * warning); a bad record followed by a valid one means the file was damaged in place, which is not
  * something a crash can do, so open refuses with `JournalCorruptError` instead of silently losing data.

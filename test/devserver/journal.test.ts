@@ -232,26 +232,78 @@ describe('Journal', () => {
     journal.close(); // idempotent
   });
 
-  test('commit() groups concurrent records into batches and resolves with their offsets', async () => {
+  test('commit() resolves with offsets; concurrent commits share fdatasyncs', async () => {
     const { journal } = Journal.open(file);
-    const offsets = await Promise.all(Array.from({ length: 50 }, (_, i) => journal.commit({ i })));
-    assert.deepEqual(
-      offsets.map((o) => (journal.readAt(o) as { i: number }).i),
-      Array.from({ length: 50 }, (_, i) => i),
-    );
-    assert.equal(journal.size, fs.statSync(file).size);
-    // Mixing styles while a batch is in flight is refused instead of risking a hole in the file.
+    const syncs = countFdatasyncs();
+    try {
+      const offsets = await Promise.all(Array.from({ length: 50 }, (_, i) => journal.commit({ i })));
+      assert.deepEqual(
+        offsets.map((o) => (journal.readAt(o) as { i: number }).i),
+        Array.from({ length: 50 }, (_, i) => i),
+      );
+      assert.ok(syncs.count() <= 2, `50 concurrent commits used ${syncs.count()} fdatasyncs`);
+    } finally {
+      syncs.restore();
+    }
+    // Synchronous appends may be mixed in, even while a sync is running: writes never leave holes.
     const inFlight = journal.commit({ late: true });
-    assert.throws(() => journal.append({ sync: true }), /synchronous append while commit/);
-    assert.throws(() => journal.close(), /commits are pending/);
-    await inFlight;
     journal.append({ sync: true });
+    await inFlight;
     journal.close();
     const { records } = reopen();
     assert.equal(records.length, 52);
     assert.deepEqual(records.slice(-2), [{ late: true }, { sync: true }]);
   });
+
+  test('appendUnsynced writes at once; sync() makes it durable with one shared fdatasync', async () => {
+    const { journal } = Journal.open(file);
+    const syncs = countFdatasyncs();
+    try {
+      const offsets = journal.appendUnsynced([{ n: 1 }, { n: 2 }]);
+      offsets.push(...journal.appendUnsynced([{ n: 3 }]));
+      assert.equal(syncs.count(), 0, 'no fdatasync before sync()');
+      assert.equal(journal.size, fs.statSync(file).size, 'written to the file immediately');
+      assert.deepEqual(journal.readAt(offsets[2]), { n: 3 });
+      await Promise.all([journal.sync(), journal.sync(), journal.sync()]);
+      assert.equal(syncs.count(), 1);
+      await journal.sync(); // nothing new: resolves without another fdatasync
+      assert.equal(syncs.count(), 1);
+    } finally {
+      syncs.restore();
+    }
+    journal.close();
+    assert.deepEqual(reopen().records, [{ n: 1 }, { n: 2 }, { n: 3 }]);
+  });
+
+  test('close() while a sync is running settles it and closes afterwards', async () => {
+    const { journal } = Journal.open(file);
+    journal.appendUnsynced([{ a: 1 }]);
+    const pending = journal.sync();
+    journal.appendUnsynced([{ b: 2 }]);
+    const second = journal.sync();
+    journal.close();
+    await Promise.all([pending, second]);
+    assert.throws(() => journal.append({}), /is closed/);
+    assert.deepEqual(reopen().records, [{ a: 1 }, { b: 2 }]);
+  });
 });
+
+/** Counts fs.fdatasync (async) calls made by the journal, by patching node's shared fs module object. */
+function countFdatasyncs(): { count(): number; restore(): void } {
+  const nodeFs = require('node:fs') as typeof fs;
+  const original = nodeFs.fdatasync;
+  let calls = 0;
+  nodeFs.fdatasync = ((...args: Parameters<typeof fs.fdatasync>) => {
+    calls++;
+    return original(...args);
+  }) as typeof fs.fdatasync;
+  return {
+    count: () => calls,
+    restore: () => {
+      nodeFs.fdatasync = original;
+    },
+  };
+}
 
 describe('Journal under damage and crashes', () => {
   test('any single corrupted byte yields either a clean prefix or JournalCorruptError, never garbage', () => {
