@@ -120,11 +120,16 @@ describe('SDK compatibility', () => {
         endpoint: emu.url,
         apiVersion: '2023-03-30',
       });
-      const got = (await client.request('GET', '/2023-03-30/functions/f1', {}, '', {}, { timeout: 10_000 })) as Record<
-        string,
-        unknown
-      >;
+      const got = (await client.request(
+        'GET',
+        '/2023-03-30/functions/f1',
+        { qualifier: 'LATEST', 'x y': 'a/b' },
+        '',
+        {},
+        { timeout: 10_000 },
+      )) as Record<string, unknown>;
       assert.equal(got.functionName, 'f1');
+      assert.deepEqual({ ...(got.query as object) }, { qualifier: 'LATEST', 'x y': 'a/b' });
       const created = (await client.request(
         'POST',
         '/2023-03-30/functions',
