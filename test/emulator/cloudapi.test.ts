@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import CloudApi, * as $CloudApi from '@alicloud/cloudapi20160714';
+import { $OpenApiUtil } from '@alicloud/openapi-core';
 import RPCClient from '@alicloud/pop-core';
 import { startEmulator } from '../../emulator';
 import type { EmulatorHandle, ProductName } from '../../emulator';
@@ -314,5 +316,68 @@ describe('CloudAPI', () => {
     await rejectsWith(call('DeleteInstance', { InstanceId: instanceId }), 'IncorrectInstanceStatus');
     emu.advanceClock(10 * 60_000);
     assert.equal((await call('DescribeInstances', { InstanceId: instanceId })).TotalCount, 0);
+  });
+});
+
+describe('CloudAPI with the official SDK (V3 signatures)', () => {
+  it('creates an instance, a group and an API and reads them back typed', async () => {
+    const sdk = new CloudApi(
+      new $OpenApiUtil.Config({
+        accessKeyId: 'LTAI5tEmulatorAccessKey',
+        accessKeySecret: 'emulator-secret-do-not-use-in-production',
+        endpoint: `${emu.host}:${emu.port}`,
+        protocol: 'http',
+        regionId: REGION,
+      }),
+    );
+    const created = await sdk.createInstance(
+      new $CloudApi.CreateInstanceRequest({
+        instanceName: 'sdk_gw',
+        instanceSpec: 'api.s1.medium',
+        chargeType: 'PostPaid',
+        httpsPolicy: 'HTTPS2_TLS1_2',
+        token: 'sdk-token',
+      }),
+    );
+    const instanceId = created.body?.instanceId ?? '';
+    emu.advanceClock(60_000);
+    const described = await sdk.describeInstances(new $CloudApi.DescribeInstancesRequest({ instanceId }));
+    const instance = described.body?.instances?.instanceAttribute?.[0];
+    assert.equal(instance?.status, 'RUNNING');
+    assert.equal(instance?.vpcOwnerId, Number(emu.accountId));
+    assert.match(instance?.vpcEgressAddress ?? '', /\/26$/);
+
+    const group = await sdk.createApiGroup(new $CloudApi.CreateApiGroupRequest({ groupName: 'sdk_group', instanceId }));
+    const groupId = group.body?.groupId ?? '';
+    await sdk.modifyIntranetDomainPolicy(
+      new $CloudApi.ModifyIntranetDomainPolicyRequest({ groupId, vpcIntranetEnable: true }),
+    );
+    const read = await sdk.describeApiGroup(new $CloudApi.DescribeApiGroupRequest({ groupId }));
+    assert.equal(read.body?.vpcDomain, `${groupId}-${REGION}-vpc.alicloudapi.com`);
+
+    insertNetwork('vpc', 'Vpc', 'vpc-sdk', 'Available', { cidrBlock: '10.2.0.0/16' });
+    insertNetwork('ecs', 'EcsInstance', 'i-sdk', 'Running', { vpcId: 'vpc-sdk', securityGroupIds: [] });
+    await sdk.setVpcAccess(
+      new $CloudApi.SetVpcAccessRequest({ name: 'sdk_access', vpcId: 'vpc-sdk', instanceId: 'i-sdk', port: 8080 }),
+    );
+    const api = await sdk.createApi(
+      new $CloudApi.CreateApiRequest({
+        groupId,
+        apiName: 'sdk_api',
+        visibility: 'PRIVATE',
+        authType: 'ANONYMOUS',
+        requestConfig,
+        serviceConfig: serviceConfig('sdk_access'),
+        resultType: 'JSON',
+      }),
+    );
+    const apiId = api.body?.apiId ?? '';
+    const detail = await sdk.describeApi(new $CloudApi.DescribeApiRequest({ apiId }));
+    assert.equal(detail.body?.serviceConfig?.vpcConfig?.instanceId, 'i-sdk');
+    assert.equal(detail.body?.serviceConfig?.vpcConfig?.port, 8080);
+    await assert.rejects(
+      sdk.describeApi(new $CloudApi.DescribeApiRequest({ apiId: '0'.repeat(32) })),
+      (error: { code?: string }) => error.code === 'NotFoundApi',
+    );
   });
 });

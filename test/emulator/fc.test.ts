@@ -1,8 +1,11 @@
 import assert from 'node:assert/strict';
 import { createHash, createHmac, randomUUID } from 'node:crypto';
 import { request } from 'node:http';
+import { Readable } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
 import { crc32, deflateRawSync } from 'node:zlib';
+import Fc, * as $Fc from '@alicloud/fc20230330';
+import { $OpenApiUtil } from '@alicloud/openapi-core';
 import { startEmulator } from '../../emulator';
 import type { EmulatorHandle, ProductName } from '../../emulator';
 import { crc64 } from '../../emulator/products/fc/crc64';
@@ -382,5 +385,47 @@ describe('code package helpers', () => {
     assert.throws(() => readZip(Buffer.from('definitely not a zip file at all')), ZipFormatError);
     const truncated = Buffer.from(zipOf({ 'a.py': 'x' }), 'base64');
     assert.throws(() => readZip(truncated.subarray(0, truncated.length - 30)), ZipFormatError);
+  });
+});
+
+describe('FC with the official SDK (V3 signatures, streamed invocation)', () => {
+  it('creates, reads, invokes and deletes a function', async () => {
+    const sdk = new Fc(
+      new $OpenApiUtil.Config({
+        accessKeyId: 'LTAI5tEmulatorAccessKey',
+        accessKeySecret: SECRET,
+        endpoint: `${emu.host}:${emu.port}`,
+        protocol: 'http',
+        regionId: REGION,
+      }),
+    );
+    const created = await sdk.createFunction(
+      new $Fc.CreateFunctionRequest({
+        body: new $Fc.CreateFunctionInput({
+          functionName: 'sdk-fn',
+          runtime: 'python3.10',
+          handler: 'index.handler',
+          code: new $Fc.InputCodeLocation({ zipFile: zipOf({ 'index.py': PYTHON }) }),
+          environmentVariables: { GREETING: 'from the sdk' },
+        }),
+      }),
+    );
+    assert.equal(created.body?.state, 'Pending');
+    emu.advanceClock(10_000);
+    const got = await sdk.getFunction('sdk-fn', new $Fc.GetFunctionRequest({}));
+    assert.equal(got.body?.state, 'Active');
+    const invoked = await sdk.invokeFunction(
+      'sdk-fn',
+      new $Fc.InvokeFunctionRequest({ body: Readable.from([Buffer.from('pong')]) }),
+    );
+    const chunks: Buffer[] = [];
+    for await (const chunk of invoked.body as AsyncIterable<Buffer>) chunks.push(Buffer.from(chunk));
+    const answer = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { event: string; greeting: string };
+    assert.deepEqual([answer.event, answer.greeting], ['pong', 'from the sdk']);
+    await sdk.deleteFunction('sdk-fn');
+    await assert.rejects(
+      sdk.getFunction('sdk-fn', new $Fc.GetFunctionRequest({})),
+      (error: { code?: string }) => error.code === 'FunctionNotFound',
+    );
   });
 });
