@@ -48,6 +48,92 @@ function numberParam(query: URLSearchParams, name: string): number | undefined {
   return n;
 }
 
+interface ControlCall {
+  target: ControlTarget;
+  query: URLSearchParams;
+  body: unknown;
+  /** Path segments after the route's own, e.g. the id in `DELETE faults/<id>`. */
+  rest: string;
+}
+
+type CoreRoute = (call: ControlCall) => ControlResponse;
+
+const ok = (body: unknown, status = 200): ControlResponse => ({ status, body });
+
+function listResources({ target, query }: ControlCall): ControlResponse {
+  const wanted = (field: 'product' | 'type' | 'region' | 'status', r: ResourceRecord) =>
+    !query.get(field) || r[field] === query.get(field);
+  const resources = target.context.store
+    .all()
+    .filter((r) => wanted('product', r) && wanted('type', r) && wanted('region', r) && wanted('status', r))
+    .map((r) => summary(r, query.get('details') === 'true'));
+  return ok({ resources });
+}
+
+function addFaults({ target, body }: ControlCall): ControlResponse {
+  const inputs = Array.isArray(body)
+    ? body
+    : body && typeof body === 'object' && 'rules' in body
+      ? (body as { rules: unknown }).rules
+      : [body];
+  if (!Array.isArray(inputs) || inputs.length === 0) {
+    throw new ControlError(400, 'POST faults takes a rule, an array of rules or {"rules": [...]}');
+  }
+  try {
+    const rules = inputs.map((input) => target.faults.add(input));
+    return ok({ ids: rules.map((r) => r.id), rules }, 201);
+  } catch (err) {
+    throw new ControlError(400, (err as Error).message);
+  }
+}
+
+function deleteFaults({ target, query, rest }: ControlCall): ControlResponse {
+  const id = rest ? decodeURIComponent(rest) : (query.get('id') ?? undefined);
+  if (!target.faults.remove(id)) throw new ControlError(404, `No fault rule with id "${id}"`);
+  return ok({ removed: id ?? 'all' });
+}
+
+function advanceClock({ target, body }: ControlCall): ControlResponse {
+  const ms = (body as { ms?: unknown } | undefined)?.ms;
+  if (typeof ms !== 'number' || !Number.isFinite(ms) || ms < 0) {
+    throw new ControlError(400, 'POST clock/advance takes {"ms": <non-negative number>}');
+  }
+  target.advanceClock(ms);
+  return ok({ now: new Date(target.context.now()).toISOString() });
+}
+
+/** The core's endpoints, by `METHOD path`; `DELETE faults` also serves `DELETE faults/<id>`. */
+const CORE_ROUTES: Record<string, CoreRoute> = {
+  'GET health': ({ target }) => ok(target.health()),
+  'GET resources': listResources,
+  'POST faults': addFaults,
+  'GET faults': ({ target }) => ok({ rules: target.faults.list() }),
+  'DELETE faults': deleteFaults,
+  'POST reset': ({ target }) => {
+    target.reset();
+    return ok({ reset: true });
+  },
+  'GET requests': ({ target, query }) =>
+    ok({
+      requests: target.log.list({
+        product: query.get('product') ?? undefined,
+        action: query.get('action') ?? undefined,
+        limit: numberParam(query, 'limit'),
+      }),
+    }),
+  'GET clock': ({ target }) => ok({ now: new Date(target.context.now()).toISOString() }),
+  'POST clock/advance': advanceClock,
+};
+
+function parseBody(rawBody: Buffer): unknown {
+  if (rawBody.length === 0) return undefined;
+  try {
+    return JSON.parse(rawBody.toString('utf8'));
+  } catch {
+    throw new ControlError(400, 'Control API bodies must be JSON');
+  }
+}
+
 /** `/_emulator/*`: JSON in, JSON out, no signature (a local test harness, not Alibaba's API). */
 export async function handleControl(
   target: ControlTarget,
@@ -57,77 +143,12 @@ export async function handleControl(
   rawBody: Buffer,
 ): Promise<ControlResponse> {
   try {
-    let body: unknown = undefined;
-    if (rawBody.length > 0) {
-      try {
-        body = JSON.parse(rawBody.toString('utf8'));
-      } catch {
-        throw new ControlError(400, 'Control API bodies must be JSON');
-      }
-    }
+    const body = parseBody(rawBody);
     const path = subPath.replace(/\/+$/, '');
-    const route = `${method} ${path}`;
-    if (route === 'GET health') return { status: 200, body: target.health() };
-    if (route === 'GET resources') {
-      const details = query.get('details') === 'true';
-      const resources = target.context.store
-        .all()
-        .filter(
-          (r) =>
-            (!query.get('product') || r.product === query.get('product')) &&
-            (!query.get('type') || r.type === query.get('type')) &&
-            (!query.get('region') || r.region === query.get('region')) &&
-            (!query.get('status') || r.status === query.get('status')),
-        )
-        .map((r) => summary(r, details));
-      return { status: 200, body: { resources } };
-    }
-    if (route === 'POST faults') {
-      const inputs = Array.isArray(body)
-        ? body
-        : body && typeof body === 'object' && 'rules' in body
-          ? (body as { rules: unknown }).rules
-          : [body];
-      if (!Array.isArray(inputs) || inputs.length === 0)
-        throw new ControlError(400, 'POST faults takes a rule, an array of rules or {"rules": [...]}');
-      let rules;
-      try {
-        rules = inputs.map((input) => target.faults.add(input));
-      } catch (err) {
-        throw new ControlError(400, (err as Error).message);
-      }
-      return { status: 201, body: { ids: rules.map((r) => r.id), rules } };
-    }
-    if (route === 'GET faults') return { status: 200, body: { rules: target.faults.list() } };
-    if (route === 'DELETE faults') {
-      const id = query.get('id') ?? undefined;
-      if (!target.faults.remove(id)) throw new ControlError(404, `No fault rule with id "${id}"`);
-      return { status: 200, body: { removed: id ?? 'all' } };
-    }
+    const exact = CORE_ROUTES[`${method} ${path}`];
+    if (exact) return exact({ target, query, body, rest: '' });
     if (method === 'DELETE' && path.startsWith('faults/')) {
-      const id = decodeURIComponent(path.slice('faults/'.length));
-      if (!target.faults.remove(id)) throw new ControlError(404, `No fault rule with id "${id}"`);
-      return { status: 200, body: { removed: id } };
-    }
-    if (route === 'POST reset') {
-      target.reset();
-      return { status: 200, body: { reset: true } };
-    }
-    if (route === 'GET requests') {
-      const entries = target.log.list({
-        product: query.get('product') ?? undefined,
-        action: query.get('action') ?? undefined,
-        limit: numberParam(query, 'limit'),
-      });
-      return { status: 200, body: { requests: entries } };
-    }
-    if (route === 'GET clock') return { status: 200, body: { now: new Date(target.context.now()).toISOString() } };
-    if (route === 'POST clock/advance') {
-      const ms = (body as { ms?: unknown } | undefined)?.ms;
-      if (typeof ms !== 'number' || !Number.isFinite(ms) || ms < 0)
-        throw new ControlError(400, 'POST clock/advance takes {"ms": <non-negative number>}');
-      target.advanceClock(ms);
-      return { status: 200, body: { now: new Date(target.context.now()).toISOString() } };
+      return deleteFaults({ target, query, body, rest: path.slice('faults/'.length) });
     }
     const productRoute = target.productRoutes.find((r) => r.method === method && r.path.replace(/\/+$/, '') === path);
     if (productRoute) {
