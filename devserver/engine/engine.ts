@@ -110,6 +110,8 @@ export class Engine {
   private readonly afterCommit: (() => void)[] = [];
   private depth = 0;
   private querySeq = 0;
+  private readonly applyingCommands = new Set<Execution>();
+  private readonly wakeAfterCommands = new Set<Execution>();
   /** Journal offsets of each execution's records, to reload an evicted history. */
   private readonly recordOffsets = new Map<string, number[]>();
   readonly log: (msg: string) => void;
@@ -494,6 +496,12 @@ export class Engine {
 
   ensureWorkflowTask(exec: Execution): void {
     if (exec.closed || exec.state.wft || exec.state.startDelayUntil) return;
+    if (this.applyingCommands.has(exec)) {
+      // Events caused by a command (an activity cancelled before it started) go with the command's
+      // events; the next workflow task is scheduled after all of them.
+      this.wakeAfterCommands.add(exec);
+      return;
+    }
     this.scheduleWorkflowTask(exec, 1);
   }
 
@@ -705,9 +713,15 @@ export class Engine {
       );
       exec.state.lastWftStartedEventId = wft.startedEventId!;
       exec.state.wft = undefined;
-      applyCompletion(this, exec, commands, (req.messages ?? []) as Msg[], completedEventId, req.identity);
+      this.applyingCommands.add(exec);
+      try {
+        applyCompletion(this, exec, commands, (req.messages ?? []) as Msg[], completedEventId, req.identity);
+      } finally {
+        this.applyingCommands.delete(exec);
+      }
+      const woken = this.wakeAfterCommands.delete(exec);
       if (!exec.closed) {
-        const hadNews = this.flushBuffered(exec);
+        const hadNews = this.flushBuffered(exec) || woken;
         const undelivered = Object.values(exec.state.updates).some(
           (u) => u.stage === UpdateStage.ADMITTED && u.deliveredInTask !== wft.scheduledEventId,
         );

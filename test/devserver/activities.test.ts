@@ -9,7 +9,14 @@ import {
 } from '@temporalio/client';
 import { startHarness, uniqueId, type Harness } from './helpers';
 import { asyncTokens, cancelledActivities } from './fixtures/activities';
-import { activityTimeout, asyncCompletion, cancellable, fatalActivity, flakyActivity } from './fixtures/workflows';
+import {
+  activityTimeout,
+  asyncCompletion,
+  cancellable,
+  cancelUnstarted,
+  fatalActivity,
+  flakyActivity,
+} from './fixtures/workflows';
 
 function activityFailureOf(err: unknown): ActivityFailure {
   assert.ok(err instanceof WorkflowFailedError, `expected WorkflowFailedError, got ${String(err)}`);
@@ -92,6 +99,15 @@ describe('devserver activities with the real SDK', () => {
     assert.ok(events.some((e) => e.activityTaskCanceledEventAttributes));
     assert.ok(events.some((e) => e.workflowExecutionCancelRequestedEventAttributes));
     assert.ok(cancelledActivities.includes(handle.workflowId), 'the activity saw the cancellation');
+    await h.replay(handle);
+  });
+
+  it('cancels an activity that never started right away', async () => {
+    const handle = await h.client.workflow.start(cancelUnstarted, {
+      taskQueue: h.taskQueue,
+      workflowId: uniqueId('unstarted'),
+    });
+    assert.equal(await handle.result(), 'cancelled');
     await h.replay(handle);
   });
 
