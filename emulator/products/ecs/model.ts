@@ -3,6 +3,7 @@ import { type Cidr, containsIp, formatIpv4, parseIpv4, usableHosts } from '../vp
 import { attr, listInRegion } from '../vpc/common';
 import { badRequest, forbidden, notFound } from '../vpc/errors';
 import { ECS_INSTANCE, FC_FUNCTION, SECURITY_GROUP, findInRegion } from '../vpc/model';
+import type { Tag } from '../vpc/params';
 import type { SecurityGroupRule } from './rules';
 
 export function requireSecurityGroup(ctx: EmulatorContext, region: string, id: string): ResourceRecord {
@@ -91,4 +92,20 @@ export function allocatePrivateIp(
     'QuotaExceeded.PrivateIpAddress',
     `vSwitch ${vsw.id} (${cidr.text}) has no free private IP address left.`,
   );
+}
+
+/** ECS spells tags `{Tags: {Tag: [{TagKey, TagValue}]}}` (VPC and CBN use Key/Value). */
+export function ecsTags(tags: unknown): { Tag: { TagKey: string; TagValue: string }[] } {
+  return { Tag: ((tags as Tag[] | undefined) ?? []).map((t) => ({ TagKey: t.key, TagValue: t.value })) };
+}
+
+/** Name filters accept `*` wildcards (DescribeInstances InstanceName, DescribeImages ImageName). */
+export function globMatch(pattern: string, value: string): boolean {
+  const regex = new RegExp(
+    `^${pattern
+      .split('*')
+      .map((s) => s.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+      .join('.*')}$`,
+  );
+  return regex.test(value);
 }
