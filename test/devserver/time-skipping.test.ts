@@ -7,7 +7,8 @@ import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import { fixtureBundle, quietRuntime, replayHistory, uniqueId } from './helpers';
 import * as activities from './fixtures/activities';
-import { greet, longTimer, sleeper } from './fixtures/workflows';
+import { greet, longTimer, sleeper, virtualActivityTimeout } from './fixtures/workflows';
+import { ActivityFailure, TimeoutFailure, WorkflowFailedError } from '@temporalio/client';
 
 const executable = { type: 'existing-path' as const, path: path.resolve(__dirname, '../../bin/temporal-devserver') };
 const DAY = 86_400_000;
@@ -61,6 +62,33 @@ describe('SDK TestWorkflowEnvironment.createTimeSkipping against the devserver',
       const { status } = await handle.describe();
       assert.equal(status.name, 'COMPLETED');
       assert.ok((await handle.result()) >= 2 * DAY);
+    });
+  });
+
+  it('lets an activity call env.sleep to provoke its own start-to-close timeout', async () => {
+    const taskQueue = uniqueId('activity-sleep');
+    const worker = await Worker.create({
+      connection: env.nativeConnection,
+      taskQueue,
+      workflowBundle: await fixtureBundle(),
+      activities: {
+        sleepVirtually: async () => {
+          await env.sleep(2 * 60_000);
+          return 'slept';
+        },
+      },
+    });
+    await worker.runUntil(async () => {
+      const handle = await env.client.workflow.start(virtualActivityTimeout, { taskQueue, workflowId: uniqueId('vt') });
+      const err = await handle.result().then(
+        () => assert.fail('the activity should time out'),
+        (e: unknown) => e,
+      );
+      assert.ok(err instanceof WorkflowFailedError);
+      assert.ok(err.cause instanceof ActivityFailure);
+      assert.ok(err.cause.cause instanceof TimeoutFailure);
+      assert.equal(err.cause.cause.timeoutType, 'START_TO_CLOSE');
+      await replayHistory(await handle.fetchHistory(), handle.workflowId);
     });
   });
 });
