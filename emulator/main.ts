@@ -10,6 +10,20 @@ function envNumber(name: string): number | undefined {
   return value;
 }
 
+/** `cn-zhangjiakou=9101,cn-beijing=9102` → { 'cn-zhangjiakou': 9101, ... } */
+function regionPorts(raw: string | undefined): Record<string, number> | undefined {
+  if (!raw) return undefined;
+  const out: Record<string, number> = {};
+  for (const pair of raw.split(',')) {
+    const [region, port] = pair.split('=').map((x) => x.trim());
+    if (!region || !port || !/^\d+$/.test(port)) {
+      throw new Error(`EMULATOR_REGION_PORTS must look like "cn-zhangjiakou=9101,cn-beijing=9102", got "${raw}"`);
+    }
+    out[region] = Number(port);
+  }
+  return out;
+}
+
 async function main(): Promise<void> {
   const profile = process.env.EMULATOR_PROFILE || 'fast';
   if (!isTimingProfile(profile)) throw new Error(`EMULATOR_PROFILE must be "fast" or "realistic", got "${profile}"`);
@@ -26,11 +40,15 @@ async function main(): Promise<void> {
     stateFile: process.env.EMULATOR_STATE_FILE || undefined,
     logRequests: process.env.EMULATOR_LOG_REQUESTS !== '0',
     strictIdempotency: process.env.EMULATOR_STRICT_IDEMPOTENCY === '1',
+    regionPorts: regionPorts(process.env.EMULATOR_REGION_PORTS),
   });
   console.log(
     `Alibaba Cloud emulator on ${emulator.url} (profile ${emulator.profile} x${emulator.timeScale}, account ${emulator.accountId}, ` +
       `default region ${emulator.defaultRegion}) — point SDKs at it: ALIBABA_CLOUD_ENDPOINT=${emulator.url} ` +
-      `ALIBABA_CLOUD_ACCESS_KEY_ID=${emulator.accessKeyId} ALIBABA_CLOUD_ACCESS_KEY_SECRET=<EMULATOR_ACCESS_KEY_SECRET>; control API ${emulator.url}/_emulator/health`,
+      `ALIBABA_CLOUD_ACCESS_KEY_ID=${emulator.accessKeyId} ALIBABA_CLOUD_ACCESS_KEY_SECRET=<EMULATOR_ACCESS_KEY_SECRET>; control API ${emulator.url}/_emulator/health` +
+      Object.entries(emulator.regionUrls)
+        .map(([region, url]) => `; ${region} only: ${url}`)
+        .join(''),
   );
   const shutdown = (signal: string) => {
     console.log(`Emulator: ${signal}, closing`);

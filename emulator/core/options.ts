@@ -39,12 +39,19 @@ export interface EmulatorOptions {
    * Alibaba does. Off by default: existing callers replay tokens with trimmed parameters.
    */
   strictIdempotency?: boolean;
+  /**
+   * Extra listeners, one per region (port 0 = any): calls arriving there default to that region.
+   * For clients that cannot name a region, e.g. the official FC SDK with an overridden endpoint.
+   */
+  regionPorts?: Record<string, number>;
 }
 
 export interface EmulatorHandle {
   url: string;
   host: string;
   port: number;
+  /** URL of each `regionPorts` listener, by region. */
+  regionUrls: Record<string, string>;
   accessKeyId: string;
   accountId: string;
   defaultRegion: string;
@@ -80,6 +87,14 @@ export interface Settings {
   products: readonly ProductDefinition[];
   random: () => number;
   strictIdempotency: boolean;
+  regionPorts: Record<string, number>;
+}
+
+function checkPort(port: number, what: string): number {
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new Error(`${what} must be an integer 0-65535, got ${port}`);
+  }
+  return port;
 }
 
 export function resolveSettings(options: EmulatorOptions, defaultProducts: readonly ProductDefinition[]): Settings {
@@ -90,9 +105,11 @@ export function resolveSettings(options: EmulatorOptions, defaultProducts: reado
     throw new Error(`defaultRegion "${defaultRegion}" is not a known region (${KNOWN_REGIONS.join(', ')})`);
   }
   const envPort = process.env.EMULATOR_PORT ? Number(process.env.EMULATOR_PORT) : undefined;
-  const port = options.port ?? envPort ?? DEFAULT_PORT;
-  if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    throw new Error(`Emulator port must be an integer 0-65535, got ${port}`);
+  const port = checkPort(options.port ?? envPort ?? DEFAULT_PORT, 'Emulator port');
+  const regionPorts = { ...options.regionPorts };
+  for (const [region, regionPort] of Object.entries(regionPorts)) {
+    if (!KNOWN_REGIONS.includes(region)) throw new Error(`regionPorts: "${region}" is not a known region`);
+    checkPort(regionPort, `regionPorts["${region}"]`);
   }
   return {
     host: options.host ?? '127.0.0.1',
@@ -113,5 +130,6 @@ export function resolveSettings(options: EmulatorOptions, defaultProducts: reado
     products: options.products ?? defaultProducts,
     random: options.random ?? Math.random,
     strictIdempotency: options.strictIdempotency ?? false,
+    regionPorts,
   };
 }

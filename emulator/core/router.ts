@@ -84,10 +84,11 @@ export class ProductRouter {
     }
   }
 
-  identify(req: WireRequest): Identified {
+  /** `defaultRegion` overrides the configured one (a listener dedicated to one region). */
+  identify(req: WireRequest, defaultRegion = this.defaults.region): Identified {
     const firstSegment = req.path.split('/')[1] ?? '';
     const roa = this.roaByVersion.get(firstSegment);
-    if (roa) return this.identifyRoa(req, firstSegment, roa);
+    if (roa) return this.identifyRoa(req, firstSegment, roa, defaultRegion);
     if (req.path !== '/') {
       return {
         error: new ApiError(
@@ -97,13 +98,13 @@ export class ProductRouter {
         ),
       };
     }
-    return this.identifyRpc(req);
+    return this.identifyRpc(req, defaultRegion);
   }
 
-  private identifyRpc(req: WireRequest): Identified {
+  private identifyRpc(req: WireRequest, defaultRegion: string): Identified {
     const version = req.params.Version ?? req.headers['x-acs-version'];
     const action = req.params.Action ?? req.headers['x-acs-action'];
-    const region = req.params.RegionId || regionFromHost(req.headers.host) || this.defaults.region;
+    const region = req.params.RegionId || regionFromHost(req.headers.host) || defaultRegion;
     if (!version) return { action, region, error: missing('Version') };
     const def = this.rpcByVersion.get(version);
     if (!def) {
@@ -137,8 +138,9 @@ export class ProductRouter {
     req: WireRequest,
     version: string,
     roa: { name: ProductName; routes: CompiledRoaRoute[] },
+    defaultRegion: string,
   ): Identified {
-    const region = regionFromHost(req.headers.host) ?? this.defaults.region;
+    const region = regionFromHost(req.headers.host) ?? defaultRegion;
     const accountId = accountFromHost(req.headers.host) ?? this.defaults.accountId;
     const rawPath = req.rawPath;
     for (const route of roa.routes) {

@@ -1,4 +1,4 @@
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { ApiError, type EmulatorContext, type ProductDefinition } from './contract';
@@ -104,10 +104,11 @@ export async function startEmulatorServer(
     req: IncomingMessage,
     requestId: string,
     entry: RequestLogEntry,
+    defaultRegion: string,
   ): Promise<Outcome | undefined> {
     try {
       const wire = decodeWire(req.method ?? 'GET', req.url ?? '/', collectHeaders(req), await readBody(req));
-      const identified = router.identify(wire);
+      const identified = router.identify(wire, defaultRegion);
       Object.assign(entry, { product: identified.product, action: identified.action, region: identified.region });
       const { accessKeyId } = verifySignature(wire, verifyCtx);
       if (identified.error || !identified.route) throw identified.error ?? internalError();
@@ -129,8 +130,14 @@ export async function startEmulatorServer(
     }
   }
 
-  async function serveApi(req: IncomingMessage, res: ServerResponse, requestId: string, entry: RequestLogEntry) {
-    const outcome = await handleApi(req, requestId, entry);
+  async function serveApi(
+    req: IncomingMessage,
+    res: ServerResponse,
+    requestId: string,
+    entry: RequestLogEntry,
+    defaultRegion: string,
+  ) {
+    const outcome = await handleApi(req, requestId, entry, defaultRegion);
     if (!outcome) {
       // dropResponse: the operation happened, the caller never learns it (an ambiguous outcome).
       entry.status = 200;
@@ -157,7 +164,8 @@ export async function startEmulatorServer(
     writeOutcome(res, jsonOutcome(result.status, result.body));
   }
 
-  const server = createServer((req, res) => {
+  /** One listener's request handler; every listener shares the same state, only the default region differs. */
+  const handlerFor = (defaultRegion: string) => (req: IncomingMessage, res: ServerResponse) => {
     const started = performance.now();
     const requestId = newRequestId();
     const path = (req.url ?? '/').split('?')[0];
@@ -170,7 +178,7 @@ export async function startEmulatorServer(
       status: 0,
       durationMs: 0,
     };
-    (isControl ? serveControl(req, res, entry) : serveApi(req, res, requestId, entry))
+    (isControl ? serveControl(req, res, entry) : serveApi(req, res, requestId, entry, defaultRegion))
       .catch((err: unknown) => {
         console.error(`[emulator] ${requestId} failed:`, err);
         entry.status = 500;
@@ -182,21 +190,48 @@ export async function startEmulatorServer(
         log.add(entry);
         if (settings.logRequests) console.log(logLine(entry));
       });
-  });
+  };
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(settings.port, settings.host, () => {
-      server.off('error', reject);
-      resolve();
+  const servers: Server[] = [];
+  const closeAll = () =>
+    Promise.all(
+      servers.map(
+        (server) =>
+          new Promise<void>((resolve, reject) => {
+            server.close((err) => (err ? reject(err) : resolve()));
+            server.closeAllConnections();
+          }),
+      ),
+    ).then(() => undefined);
+  const listen = async (port: number, defaultRegion: string): Promise<string> => {
+    const server = createServer(handlerFor(defaultRegion));
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, settings.host, () => {
+        server.off('error', reject);
+        resolve();
+      });
     });
-  });
-  const port = (server.address() as AddressInfo).port;
+    servers.push(server);
+    return `http://${settings.host}:${(server.address() as AddressInfo).port}`;
+  };
+  let url: string;
+  const regionUrls: Record<string, string> = {};
+  try {
+    url = await listen(settings.port, settings.defaultRegion);
+    for (const [region, regionPort] of Object.entries(settings.regionPorts)) {
+      regionUrls[region] = await listen(regionPort, region);
+    }
+  } catch (err) {
+    await closeAll();
+    throw err;
+  }
 
   return {
-    url: `http://${settings.host}:${port}`,
+    url,
     host: settings.host,
-    port,
+    port: Number(new URL(url).port),
+    regionUrls,
     accessKeyId: settings.credentials.accessKeyId,
     accountId: settings.accountId,
     defaultRegion: settings.defaultRegion,
@@ -210,11 +245,9 @@ export async function startEmulatorServer(
     clearFaults: () => faults.remove(),
     requests: () => log.list(),
     reset,
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        sleeper.wakeAll();
-        server.close((err) => (err ? reject(err) : resolve()));
-        server.closeAllConnections();
-      }),
+    close: () => {
+      sleeper.wakeAll();
+      return closeAll();
+    },
   };
 }

@@ -46,6 +46,9 @@ export const echoRpcProduct: ProductDefinition = {
   },
 };
 
+/** Region and account of the last ROA GetFunction (the FC SDK's response model drops unknown fields). */
+export const lastRoaCall: { region?: string; accountId?: string } = {};
+
 /** ROA product on FC's version. */
 export const echoRoaProduct: ProductDefinition = {
   name: 'fc',
@@ -56,15 +59,18 @@ export const echoRoaProduct: ProductDefinition = {
       method: 'GET',
       pattern: '/2023-03-30/functions/:functionName',
       action: 'GetFunction',
-      handler: (req) => ({
-        status: 200,
-        body: {
-          functionName: req.pathParams.functionName,
-          region: req.region,
-          accountId: req.accountId,
-          query: req.query,
-        },
-      }),
+      handler: (req) => {
+        Object.assign(lastRoaCall, { region: req.region, accountId: req.accountId });
+        return {
+          status: 200,
+          body: {
+            functionName: req.pathParams.functionName,
+            region: req.region,
+            accountId: req.accountId,
+            query: req.query,
+          },
+        };
+      },
     },
     {
       method: 'POST',

@@ -116,6 +116,32 @@ describe('emulator routing and responses', () => {
   });
 });
 
+describe('region listeners (regionPorts)', () => {
+  it('default calls on a region port to that region and share one state', async () => {
+    const emu = await startEmulator({ port: 0, products: testProducts, regionPorts: { 'cn-zhangjiakou': 0 } });
+    try {
+      const zjk = emu.regionUrls['cn-zhangjiakou'];
+      assert.notEqual(zjk, emu.url);
+      assert.equal((await rpcV1(zjk, 'POST', { Action: 'Echo', Version: '2016-04-28' })).json.Region, 'cn-zhangjiakou');
+      const explicit = await rpcV1(zjk, 'POST', { Action: 'Echo', Version: '2016-04-28', RegionId: 'cn-beijing' });
+      assert.equal(explicit.json.Region, 'cn-beijing');
+      assert.equal(
+        (await rpcV1(emu.url, 'POST', { Action: 'Echo', Version: '2016-04-28' })).json.Region,
+        'cn-shanghai',
+      );
+      await rpcV1(zjk, 'POST', { Action: 'CreateWidget', Version: '2016-04-28' });
+      assert.equal(emu.store.list('Widget', (w) => w.region === 'cn-zhangjiakou').length, 1);
+    } finally {
+      await emu.close();
+    }
+  });
+
+  it('refuses unknown regions and bad ports', async () => {
+    await assert.rejects(startEmulator({ port: 0, regionPorts: { 'cn-nowhere': 0 } }), /not a known region/);
+    await assert.rejects(startEmulator({ port: 0, regionPorts: { 'cn-beijing': 70000 } }), /0-65535/);
+  });
+});
+
 describe('emulator with every product', () => {
   it('serves each product on the API version the brief names', async () => {
     const emu = await startEmulator({ port: 0 });

@@ -14,7 +14,7 @@ import Ram, * as $Ram from '@alicloud/ram20150501';
 import Vpc, * as $Vpc from '@alicloud/vpc20160428';
 import * as $Util from '@alicloud/tea-util';
 import { startEmulator, type EmulatorHandle } from '../../emulator';
-import { lastCloudApiParams, testProducts } from './core-fixtures';
+import { lastCloudApiParams, lastRoaCall, testProducts } from './core-fixtures';
 import { AK, SECRET } from './core-signers';
 
 // pop-core ships without types; the shapes used here are its documented API.
@@ -49,7 +49,7 @@ describe('SDK compatibility', () => {
   let emu: EmulatorHandle;
   let endpoint: string;
   before(async () => {
-    emu = await startEmulator({ port: 0, products: testProducts });
+    emu = await startEmulator({ port: 0, products: testProducts, regionPorts: { 'cn-zhangjiakou': 0 } });
     endpoint = `${emu.host}:${emu.port}`;
   });
   after(() => emu.close());
@@ -215,6 +215,25 @@ describe('SDK compatibility', () => {
       assert.equal(seen.GroupId, 'g1');
       assert.equal(seen.RequestParameters, '[]');
       assert.equal(seen.ServiceConfig, JSON.stringify({ ServiceVpcEnable: 'TRUE' }));
+    });
+
+    it('@alicloud/fc20230330 reaches another region through a region listener (regionPorts)', async () => {
+      const regionEndpoint = new URL(emu.regionUrls['cn-zhangjiakou']).host;
+      const fc = new Fc(
+        new $OpenApiUtil.Config({
+          accessKeyId: AK,
+          accessKeySecret: SECRET,
+          endpoint: regionEndpoint,
+          protocol: 'http',
+        }),
+      );
+      const got = await fc.getFunction('far-fn', new $Fc.GetFunctionRequest({}));
+      assert.equal(got.body?.functionName, 'far-fn');
+      assert.deepEqual({ ...lastRoaCall }, { region: 'cn-zhangjiakou', accountId: emu.accountId });
+      await fc.getFunction('near-fn', new $Fc.GetFunctionRequest({}));
+      assert.equal(lastRoaCall.region, 'cn-zhangjiakou');
+      await new Fc(officialConfig()).getFunction('near-fn', new $Fc.GetFunctionRequest({}));
+      assert.equal(lastRoaCall.region, 'cn-shanghai');
     });
 
     it('@alicloud/openapi-client generic callApi (RPC, V3)', async () => {
