@@ -84,7 +84,7 @@ after(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-describe('fc-apigw-vpc CLI', () => {
+describe('fc-apigw-vpc CLI without a run', { concurrency: true }, () => {
   it('prints help with the exit codes', async () => {
     const run = await cli(['--help']);
     assert.equal(run.code, 0);
@@ -122,7 +122,9 @@ describe('fc-apigw-vpc CLI', () => {
     const down = await cli(['status', 'x'], { TEMPORAL_ADDRESS: `127.0.0.1:${await closedPort()}` });
     assert.equal(down.code, 4, down.stderr);
   });
+});
 
+describe('fc-apigw-vpc CLI with runs', () => {
   it('runs Scenario 1 with --wait, shows status, refuses a ticket, exports a replayable history, lists, tears down', async () => {
     const id = `cli-same-${process.pid}`;
     const start = await cli(['start', 'same-region', '--id', id, '--wait']);
@@ -150,5 +152,53 @@ describe('fc-apigw-vpc CLI', () => {
     const teardown = await cli(['teardown', id, '--wait']);
     assert.equal(teardown.code, 0, teardown.stderr + teardown.stdout);
     assert.match(teardown.stdout, /teardown complete/);
+  });
+
+  it('runs Scenario 2: status shows the ticket parameters, ticket answers the update, the run succeeds', async () => {
+    const id = `cli-cross-${process.pid}`;
+    const start = await cli(['start', 'cross-region', '--id', id]);
+    assert.equal(start.code, 0, start.stderr);
+    type TicketView = { status: string; parameters: Record<string, string> | null } | null;
+    let ticket = null as TicketView;
+    for (let i = 0; i < 120 && ticket?.status !== 'waiting'; i++) {
+      const status = await cli(['status', id, '--json']);
+      assert.equal(status.code, 0, status.stderr);
+      ticket = (JSON.parse(status.stdout) as { ticket: TicketView }).ticket;
+      if (ticket?.status !== 'waiting') await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+    assert.equal(ticket?.status, 'waiting');
+    const human = await cli(['status', id]);
+    assert.match(human.stdout, /AccessRegionIds\.1=cn-zhangjiakou/);
+    assert.match(human.stdout, /Host=100\.\d+\.\d+\.\d+\/\d+/);
+
+    const empty = await cli(['ticket', id, '--ticket-id', ' ']);
+    assert.equal(empty.code, 2, empty.stderr);
+
+    const p = ticket?.parameters ?? {};
+    const desk = await fetch(`${emulator.url}/_emulator/tickets/cen-route`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        CenId: p.CenId,
+        Host: p.Host,
+        HostRegionId: p.HostRegionId,
+        HostVpcId: p.HostVpcId,
+        AccessRegionIds: [p['AccessRegionIds.1'], p['AccessRegionIds.2']],
+        ticketId: 'T-42',
+      }),
+    });
+    assert.equal(desk.status, 200, await desk.text());
+    const done = await cli(['ticket', id, '--ticket-id', 'T-42', '--note', 'route added']);
+    assert.equal(done.code, 0, done.stderr);
+    assert.match(done.stdout, /ticket T-42 accepted/);
+
+    const teardown = await cli(['teardown', id, '--wait', '--json']);
+    assert.equal(teardown.code, 0, teardown.stderr + teardown.stdout);
+    const report = JSON.parse(teardown.stdout) as { complete: boolean; needsHuman: { item: { kind: string } }[] };
+    assert.equal(report.complete, true);
+    assert.deepEqual(
+      report.needsHuman.map((r) => r.item.kind),
+      ['cenBandwidthPackage'],
+    );
   });
 });
