@@ -105,6 +105,17 @@ export class ProductRouter {
     const version = req.params.Version ?? req.headers['x-acs-version'];
     const action = req.params.Action ?? req.headers['x-acs-action'];
     const region = req.params.RegionId || regionFromHost(req.headers.host) || defaultRegion;
+    if (req.method !== 'GET' && req.method !== 'POST') {
+      return {
+        action,
+        region,
+        error: new ApiError(
+          403,
+          'UnsupportedHTTPMethod',
+          `This http method not supported. (RPC takes GET or POST, got ${req.method}.)`,
+        ),
+      };
+    }
     if (!version) return { action, region, error: missing('Version') };
     const def = this.rpcByVersion.get(version);
     if (!def) {

@@ -60,6 +60,13 @@ describe('emulator routing and responses', () => {
     assert.match(String(version.json.Message), /vpc 2016-04-28/);
     const noVersion = await rpcV1(emu.url, 'POST', { Action: 'Echo' });
     assert.equal(noVersion.json.Code, 'MissingVersion');
+    const put = await v3Request(emu.url, {
+      method: 'PUT',
+      path: '/',
+      headers: { 'x-acs-action': 'Echo', 'x-acs-version': '2016-04-28' },
+    });
+    assert.equal(put.status, 403);
+    assert.equal(put.json.Code, 'UnsupportedHTTPMethod');
   });
 
   it('checks the signature before telling whether the action exists', async () => {
