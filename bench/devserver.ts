@@ -26,7 +26,6 @@ import * as activities from './fixtures/activities';
 import { goSignal, sequentialActivitiesWorkflow, smallWorkflow, trivialWorkflow } from './fixtures/workflows';
 
 const TASK_QUEUE = 'bench-devserver';
-const EVICT_AFTER_MS = 1000;
 const PHASE_DEADLINE_MS = 180_000;
 
 interface BenchOptions {
@@ -191,9 +190,10 @@ async function serveMode(optionsJson: string): Promise<void> {
   setFlagsFromString('--expose-gc');
   const gc = runInNewContext('gc') as () => void;
   const { startDevServer } = await import('../devserver');
+  const started = process.hrtime.bigint();
   const server = await startDevServer({ port: 0, ...(JSON.parse(optionsJson) as object) });
   const reply = (msg: object) => process.stdout.write(`${JSON.stringify(msg)}\n`);
-  reply({ ready: true, address: server.address });
+  reply({ ready: true, address: server.address, startMs: elapsedMs(started) });
   const profiler = new InspectorSession();
   profiler.connect();
   const inspector = <T>(method: string) =>
@@ -206,6 +206,8 @@ async function serveMode(optionsJson: string): Promise<void> {
       gc();
       const mem = process.memoryUsage();
       reply({ rss: mem.rss, heapUsed: mem.heapUsed, cpuMs: (cpu.user + cpu.system) / 1000 } satisfies ServerStats);
+    } else if (line === 'evict') {
+      reply({ evicted: server.engine.evictClosedHistories(0) });
     } else if (line === 'profile-start') {
       await inspector('Profiler.enable');
       await inspector('Profiler.start');
@@ -228,6 +230,8 @@ class ServerHost {
   private constructor(
     private readonly child: ChildProcess,
     readonly address: string,
+    /** How long startDevServer took inside the child (includes journal replay). */
+    readonly startMs: number,
     lines: AsyncIterator<string>,
   ) {
     this.lines = lines;
@@ -240,12 +244,17 @@ class ServerHost {
     const lines = createInterface({ input: child.stdout! })[Symbol.asyncIterator]();
     const first = await lines.next();
     if (first.done) throw new Error('devserver child exited before it was ready (see its output above)');
-    const { address } = JSON.parse(first.value) as { address: string };
-    return new ServerHost(child, address, lines);
+    const { address, startMs } = JSON.parse(first.value) as { address: string; startMs: number };
+    return new ServerHost(child, address, startMs, lines);
   }
 
   stats(): Promise<ServerStats> {
     return this.request<ServerStats>('stats');
+  }
+
+  /** Evicts every closed workflow's history from the server's RAM; returns how many. */
+  async evictClosedHistories(): Promise<number> {
+    return (await this.request<{ evicted: number }>('evict')).evicted;
   }
 
   /** Starts a V8 CPU profile in the server; `stopProfile` ends it and returns the written file. */
@@ -299,10 +308,13 @@ async function connectSdk(address: string, workflowBundle: { code: string }): Pr
     worker,
     async stop() {
       // The worker may already have stopped on a fatal error; `running` then carries that error.
+      const t = process.hrtime.bigint();
       if (worker.getState() === 'RUNNING') worker.shutdown();
       await running;
+      if (process.env.BENCH_DEBUG) console.log(`worker shutdown ${elapsedMs(t).toFixed(0)} ms`);
       await connection.close();
       await nativeConnection.close();
+      if (process.env.BENCH_DEBUG) console.log(`connections closed ${elapsedMs(t).toFixed(0)} ms`);
     },
   };
 }
@@ -411,69 +423,67 @@ async function benchThroughput(session: Session, host: ServerHost, opts: BenchOp
   );
 }
 
+/**
+ * One journaled server runs the workload with eviction off; then closed histories are evicted on
+ * demand, and finally the server is restarted on the same journal to time the replay.
+ */
 async function benchMemory(workflowBundle: { code: string }, opts: BenchOptions): Promise<void> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-devserver-'));
-  const variants: { label: string; options: Record<string, unknown> }[] = [
-    { label: 'in memory (no journal)', options: {} },
-    // evictAfterMs also sets how often eviction runs; 2e9 ms (~23 days, below setInterval's limit) = never.
-    {
-      label: 'journal, closed histories kept in RAM',
-      options: { dbFile: path.join(dir, 'keep.db'), evictAfterMs: 2e9 },
-    },
-    {
-      label: `journal, closed histories evicted after ${EVICT_AFTER_MS} ms`,
-      options: { dbFile: path.join(dir, 'evict.db'), evictAfterMs: EVICT_AFTER_MS },
-    },
-  ];
+  const dbFile = path.join(dir, 'bench.db');
+  const n = opts.memoryWorkflows;
   const rows: (string | number)[][] = [];
+  const row = (label: string, stats: ServerStats, baseline: ServerStats, note: string) =>
+    rows.push([
+      label,
+      mb(stats.rss),
+      mb(stats.heapUsed),
+      ((stats.heapUsed - baseline.heapUsed) / n / 1024).toFixed(2),
+      note,
+    ]);
   try {
-    for (const variant of variants) {
-      const host = await ServerHost.start(variant.options);
-      const session = await connectSdk(host.address, workflowBundle);
-      try {
-        const before = await host.stats();
-        const t = process.hrtime.bigint();
-        const workload = runMany(opts.memoryWorkflows, 200, async () => {
-          await session.client.workflow.execute(sequentialActivitiesWorkflow, {
-            taskQueue: TASK_QUEUE,
-            workflowId: nextId('mem'),
-            args: [1],
-          });
+    // evictAfterMs also sets how often the eviction sweep runs; 2e9 ms (~23 days, below setInterval's
+    // limit) keeps it from running, so eviction happens only when asked.
+    const host = await ServerHost.start({ dbFile, evictAfterMs: 2e9 });
+    const session = await connectSdk(host.address, workflowBundle);
+    let baseline: ServerStats;
+    try {
+      baseline = await host.stats();
+      row('started, empty journal', baseline, baseline, '');
+      const t = process.hrtime.bigint();
+      const workload = runMany(n, 200, async () => {
+        await session.client.workflow.execute(sequentialActivitiesWorkflow, {
+          taskQueue: TASK_QUEUE,
+          workflowId: nextId('mem'),
+          args: [1],
         });
-        await withDeadline(`memory (${variant.label})`, workload);
-        const wallMs = elapsedMs(t);
-        // Give the eviction sweep time to run at least twice after the last close.
-        await new Promise((resolve) => setTimeout(resolve, 2.5 * EVICT_AFTER_MS));
-        const after = await host.stats();
-        const file = variant.options.dbFile as string | undefined;
-        rows.push([
-          variant.label,
-          (opts.memoryWorkflows / wallMs) * 1000,
-          mb(before.rss),
-          mb(after.rss),
-          mb(after.heapUsed),
-          ((after.heapUsed - before.heapUsed) / opts.memoryWorkflows / 1024).toFixed(2),
-          file ? mb(fs.statSync(file).size) : '-',
-        ]);
-      } finally {
-        await session.stop();
-        await host.stop();
-      }
+      });
+      await withDeadline('memory', workload);
+      const rate = (n / elapsedMs(t)) * 1000;
+      row(`after ${n} workflows, histories in RAM`, await host.stats(), baseline, `${rate.toFixed(0)} workflows/s`);
+      const evicted = await host.evictClosedHistories();
+      row('after evicting closed histories', await host.stats(), baseline, `${evicted} evicted`);
+    } finally {
+      await session.stop();
+      await host.stop();
+    }
+    const restarted = await ServerHost.start({ dbFile, evictAfterMs: 2e9 });
+    try {
+      const journalMb = mb(fs.statSync(dbFile).size);
+      row(
+        'restarted on the same journal',
+        await restarted.stats(),
+        baseline,
+        `replay ${journalMb.toFixed(1)} MB in ${restarted.startMs.toFixed(0)} ms`,
+      );
+    } finally {
+      await restarted.stop();
     }
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
   printTable(
-    `server memory after ${opts.memoryWorkflows} completed workflows (1 activity each, 200 in flight)`,
-    [
-      'server variant',
-      'workflows/s',
-      'RSS before MB',
-      'RSS after MB',
-      'heap after GC MB',
-      'heap KB/workflow',
-      'journal MB',
-    ],
+    `server memory, ${n} completed workflows (1 activity each, 200 in flight, journal on)`,
+    ['state', 'RSS MB', 'heap after GC MB', 'heap KB/workflow', 'note'],
     rows,
   );
 }
@@ -522,7 +532,7 @@ function packageOf(file: string, functionName: string): string {
 
 async function main(): Promise<void> {
   const opts = parseBenchArgs(process.argv.slice(2));
-  Runtime.install({ logger: new DefaultLogger('WARN') });
+  Runtime.install({ logger: new DefaultLogger('ERROR') });
   console.log(
     `# devserver benchmark (${opts.quick ? 'quick' : 'full'}), ${os.cpus().length} CPUs, node ${process.version}`,
   );
@@ -541,7 +551,7 @@ async function main(): Promise<void> {
   const startMs = elapsedMs(t);
   const session = await connectSdk(host.address, workflowBundle);
   console.log(
-    `server child start (node + tsx + startDevServer): ${startMs.toFixed(0)} ms; worker + client connect: ${elapsedMs(t).toFixed(0)} ms`,
+    `server child start: ${startMs.toFixed(0)} ms (startDevServer itself ${host.startMs.toFixed(0)} ms); worker + client connect: ${elapsedMs(t).toFixed(0)} ms`,
   );
   try {
     await withDeadline('latency', benchLatency(session, opts));
