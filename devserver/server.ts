@@ -54,7 +54,7 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
   clock.onError = (err, key) =>
     log(`deadline ${key} failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
   const engine = new Engine({ clock, namespaces, store: journal, pollTimeoutMs: options.pollTimeoutMs, log });
-  const append = (entry: JournalEntry) => journal?.append(entry);
+  const append = (entry: JournalEntry) => journal?.append(entry); // rare: namespaces, search attributes
 
   if (opened) {
     opened.records.forEach((raw, i) => {
@@ -74,21 +74,25 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
   }
   engine.resumeAfterReplay();
 
-  const onError = (err: unknown, rpc: string) =>
-    log(`${rpc} failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+  const hooks = {
+    onError: (err: unknown, rpc: string) =>
+      log(`${rpc} failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`),
+    // One shared fdatasync (group commit) covers every change journaled before the answer.
+    beforeReply: journal ? () => journal.sync() : undefined,
+  };
   const server = new Server({ 'grpc.max_receive_message_length': 128 * 1024 * 1024 });
   const services = [
     buildService(
       'temporal.api.workflowservice.v1.WorkflowService',
       workflowServiceHandlers(engine, (record) => append({ t: 'ns', record })),
-      onError,
+      hooks,
     ),
     buildService(
       'temporal.api.operatorservice.v1.OperatorService',
       operatorServiceHandlers(engine, (namespace, added) => append({ t: 'sa', namespace, added })),
-      onError,
+      hooks,
     ),
-    buildService('temporal.api.testservice.v1.TestService', testServiceHandlers(clock), onError),
+    buildService('temporal.api.testservice.v1.TestService', testServiceHandlers(clock), hooks),
   ];
   for (const s of services) server.addService(s.definition, s.implementation);
 

@@ -34,9 +34,12 @@ export interface ActivityTask {
   attempt: number;
 }
 
-/** Where the engine journals its changes (see devserver/journal.ts). */
+/**
+ * Where the engine journals its changes (devserver/journal.ts). Records are written at once (they
+ * survive a process crash); the server makes them durable with `sync()` before any RPC answers.
+ */
 export interface EngineStore {
-  append(record: unknown): number;
+  appendUnsynced(records: unknown[]): number[];
   readAt(offset: number): unknown;
 }
 
@@ -161,18 +164,17 @@ export class Engine {
   private commit(): void {
     const execs = [...this.touched];
     this.touched.clear();
-    for (const exec of execs) {
-      const record: ExecRecord = { t: 'exec', state: exec.state, events: exec.unjournaled };
-      if (this.store) {
-        const offset = this.store.append(record);
-        if (exec.unjournaled.length > 0) {
-          const list = this.recordOffsets.get(exec.key) ?? [];
-          list.push(offset);
-          this.recordOffsets.set(exec.key, list);
-        }
-      }
-      exec.unjournaled = [];
+    if (this.store && execs.length > 0) {
+      const records: ExecRecord[] = execs.map((exec) => ({ t: 'exec', state: exec.state, events: exec.unjournaled }));
+      const offsets = this.store.appendUnsynced(records);
+      execs.forEach((exec, i) => {
+        if (exec.unjournaled.length === 0) return;
+        const list = this.recordOffsets.get(exec.key) ?? [];
+        list.push(offsets[i]);
+        this.recordOffsets.set(exec.key, list);
+      });
     }
+    for (const exec of execs) exec.unjournaled = [];
     const actions = this.afterCommit.splice(0);
     this.depth++;
     try {

@@ -21,11 +21,15 @@ export interface BuiltService {
   implementation: UntypedServiceImplementation;
 }
 
-export function buildService(
-  fullName: string,
-  handlers: RpcHandlers,
-  onError: (e: unknown, rpc: string) => void,
-): BuiltService {
+export interface ServiceHooks {
+  /** Logs handler failures that are not ServiceErrors (bugs), which answer INTERNAL. */
+  onError(e: unknown, rpc: string): void;
+  /** Awaited before every successful answer: the journal makes the RPC's changes durable here. */
+  beforeReply?(): Promise<void>;
+}
+
+export function buildService(fullName: string, handlers: RpcHandlers, hooks: ServiceHooks): BuiltService {
+  const { onError, beforeReply } = hooks;
   const svc = protoService(fullName);
   const definition: Record<string, ServiceDefinition[string]> = {};
   const implementation: UntypedServiceImplementation = {};
@@ -58,7 +62,14 @@ export function buildService(
       const abort = new AbortController();
       call.on('cancelled', () => abort.abort());
       Promise.resolve()
-        .then(() => handler(call.request, { signal: abort.signal, metadata: call.metadata, method: name }))
+        .then(async () => {
+          try {
+            return await handler(call.request, { signal: abort.signal, metadata: call.metadata, method: name });
+          } finally {
+            // Errors may follow partial changes (a failed task is recorded, then the call refused).
+            await beforeReply?.();
+          }
+        })
         .then(
           (res) => {
             if (process.env.DEVSERVER_TRACE)
