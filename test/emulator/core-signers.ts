@@ -160,10 +160,21 @@ export function v3Request(
 /** ROA (FC 3.0) `acs AK:sig`, HMAC-SHA1 with the plain secret. */
 export function roaRequest(
   baseUrl: string,
-  opts: { method: string; path: string; body?: string; host?: string; secret?: string; date?: string; md5?: string },
+  opts: {
+    method: string;
+    path: string;
+    body?: string;
+    host?: string;
+    secret?: string;
+    date?: string;
+    md5?: string;
+    /** Extra headers, signed like the others (`x-acs-*` ones enter the string to sign). */
+    headers?: Record<string, string>;
+  },
 ): Promise<RawResponse> {
   const body = opts.body ?? '';
   const headers: Record<string, string> = {
+    ...opts.headers,
     accept: 'application/json',
     date: opts.date ?? new Date().toUTCString(),
     'content-type': 'application/json',

@@ -244,6 +244,12 @@ describe('emulator signatures', () => {
           headers: { 'x-acs-action': 'Echo', 'x-acs-version': '2016-04-28', 'x-acs-security-token': 'other' },
         });
         assert.equal(wrong.json.Code, 'InvalidSecurityToken.MismatchWithAccessKey');
+        const roa = await roaRequest(sts.url, {
+          method: 'GET',
+          path: '/2023-03-30/functions/f',
+          headers: { 'x-acs-security-token': 'sts-token-1', 'x-acs-accesskey-id': 'LTAI5tEmulatorAccessKey' },
+        });
+        assert.equal(roa.status, 200, roa.text);
       } finally {
         await sts.close();
       }
