@@ -50,6 +50,7 @@ export interface ExecRecord {
 }
 
 const DEFAULT_WFT_TIMEOUT_MS = 10_000;
+const WFT_FAILED_BAD_SEARCH_ATTRIBUTES = 23;
 /** Long polls answer empty after this (the SDK's own poll deadline is ~70 s). */
 export const DEFAULT_POLL_TIMEOUT_MS = 55_000;
 /** Waiting RPCs (history long poll, update wait) return what they have after this. */
@@ -677,11 +678,10 @@ export class Engine {
         this.answerQuery(exec, Number(id), result);
       }
       const commands = (req.commands ?? []) as Msg[];
-      const unsupported = unsupportedCommand(commands);
-      if (unsupported) {
-        const message = `the devserver does not implement ${unsupported}`;
-        this.failWorkflowTask(exec, 0, { message, source: 'Server' }, req.identity);
-        return { error: message };
+      const rejection = this.rejectCommands(exec, commands);
+      if (rejection) {
+        this.failWorkflowTask(exec, rejection.cause, { message: rejection.message, source: 'Server' }, req.identity);
+        return { error: rejection.message };
       }
       const closes = commands.some(
         (c) =>
@@ -734,6 +734,22 @@ export class Engine {
     });
     if (outcome.error) throw invalidArgument(outcome.error);
     return {};
+  }
+
+  /** Commands the server refuses before applying any (the task then fails with `cause`). */
+  private rejectCommands(exec: Execution, commands: Msg[]): { cause: number; message: string } | undefined {
+    const unsupported = unsupportedCommand(commands);
+    if (unsupported) return { cause: 0, message: `the devserver does not implement ${unsupported}` };
+    for (const c of commands) {
+      const fields = c.upsertWorkflowSearchAttributesCommandAttributes?.searchAttributes?.indexedFields;
+      if (!fields) continue;
+      try {
+        this.namespaces.validateSearchAttributes(exec.state.namespace, fields);
+      } catch (err) {
+        return { cause: WFT_FAILED_BAD_SEARCH_ATTRIBUTES, message: (err as Error).message };
+      }
+    }
+    return undefined;
   }
 
   /** RespondWorkflowTaskFailed and server-side task failures: the task is retried (attempt + 1). */

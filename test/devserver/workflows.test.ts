@@ -10,6 +10,7 @@ import {
 import { WorkflowIdReusePolicy } from '@temporalio/common';
 import { startHarness, uniqueId, type Harness } from './helpers';
 import {
+  badSearchAttribute,
   blockForever,
   brokenTask,
   counter,
@@ -62,8 +63,22 @@ describe('devserver workflow features with the real SDK', () => {
     assert.ok(attempt >= 3, `workflow task attempt reached ${attempt}`);
     await handle.terminate('enough');
     const events = (await handle.fetchHistory()).events ?? [];
-    assert.ok(events.some((e) => e.workflowTaskFailedEventAttributes));
+    // The first attempt either fails or (on a cold worker) outlives the 100 ms task timeout.
+    assert.ok(events.some((e) => e.workflowTaskFailedEventAttributes || e.workflowTaskTimedOutEventAttributes));
     assert.ok(events.at(-1)?.workflowExecutionTerminatedEventAttributes);
+  });
+
+  it('fails the workflow task that upserts an unregistered search attribute', async () => {
+    const handle = await h.client.workflow.start(badSearchAttribute, opts('badsa'));
+    let failed: { cause?: unknown; failure?: { message?: string | null } | null } | undefined;
+    for (let i = 0; i < 200 && !failed; i++) {
+      const events = (await handle.fetchHistory()).events ?? [];
+      failed = events.find((e) => e.workflowTaskFailedEventAttributes)?.workflowTaskFailedEventAttributes ?? undefined;
+      if (!failed) await new Promise((r) => setTimeout(r, 20));
+    }
+    assert.equal(failed?.cause, 23); // WORKFLOW_TASK_FAILED_CAUSE_BAD_SEARCH_ATTRIBUTES
+    assert.match(String(failed?.failure?.message), /NotRegistered/);
+    await handle.terminate('done');
   });
 
   it('validates and runs updates, rejecting invalid ones', async () => {
