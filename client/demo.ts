@@ -3,8 +3,11 @@
  * embedded Temporal-compatible server, the Alibaba Cloud emulator and a worker in this process, runs
  * Scenario 1 (same region) and Scenario 2 (cross region, playing CEN support for the route ticket),
  * prints a line per step and what the function got back from the backend, tears both down, and checks
- * that the emulator holds nothing but what the teardown reported for a human.
+ * that the emulator holds nothing but what the teardown reported for a human. DEMO_HISTORY_DIR=dir also
+ * writes each run's history there.
  */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Client, Connection, WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import { createActivities } from '../activities';
@@ -23,6 +26,7 @@ import {
 } from '../workflows/messages';
 import type { ScenarioName } from './args';
 import { printAccessResult, printTeardownReport, teardownWorkflowId, type CliIo } from './commands';
+import { historyToJson } from './history-json';
 import { watchProgress } from './progress';
 
 const SUPPORT_DESK_PAUSE_MS = 2_000;
@@ -73,10 +77,14 @@ async function playSupportDesk(emulator: EmulatorHandle, handle: WorkflowHandle,
       });
       if (!response.ok) throw new Error(`support desk: the emulator refused the ticket: ${await response.text()}`);
       const { ticketId } = (await response.json()) as { ticketId: string };
+      const sentAt = Date.now();
       const answer = await handle.executeUpdate(submitCenRouteTicketUpdate, {
         args: [{ ticketId, note: 'route configured by the demo support desk' }],
       });
-      io.out(`${prefix}support desk: ticket ${answer.ticketId} done, run notified (ticket ${answer.status})`);
+      io.out(
+        `${prefix}support desk: ticket ${answer.ticketId} done, run notified (ticket ${answer.status}, ` +
+          `update answered in ${((Date.now() - sentAt) / 1000).toFixed(1)} s)`,
+      );
       return;
     }
     await sleep(io.pollMs);
@@ -101,6 +109,7 @@ async function runScenario(client: Client, emulator: EmulatorHandle, scenario: S
     await stop();
   }
   printAccessResult(io, workflowId, result);
+  await saveHistory(handle);
 
   io.out(`${prefix}tearing down ${result.inventory.length} resource(s)…`);
   const teardown = await client.workflow.start(WORKFLOW_TYPES.teardown, {
@@ -117,6 +126,15 @@ async function runScenario(client: Client, emulator: EmulatorHandle, scenario: S
   }
   printTeardownReport(io, report);
   return report;
+}
+
+/** With DEMO_HISTORY_DIR set, each run's history is written there (Temporal's JSON format, replayable). */
+async function saveHistory(handle: WorkflowHandle): Promise<void> {
+  const dir = process.env.DEMO_HISTORY_DIR;
+  if (!dir) return;
+  const file = join(dir, `${handle.workflowId}.json`);
+  writeFileSync(file, historyToJson(await handle.fetchHistory()));
+  io.out(`history written to ${file}`);
 }
 
 async function main(): Promise<number> {
