@@ -10,9 +10,23 @@ import { createCloudClients } from '../activities/cloud';
 import { createAppWorker } from './create-worker';
 import { loadTemporalSettings, TASK_QUEUE } from './temporal-config';
 
+/** Poll interval of the activities' status waits; the default (3 s) suits real cloud, less suits the emulator. */
+const POLL_INTERVAL_ENV = 'ACTIVITY_POLL_INTERVAL_MS';
+
+function pollIntervalFromEnv(env: NodeJS.ProcessEnv): number | undefined {
+  const raw = env[POLL_INTERVAL_ENV]?.trim();
+  if (!raw) return undefined;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 1) {
+    throw new Error(`${POLL_INTERVAL_ENV}="${raw}" must be a whole number of milliseconds >= 1 (e.g. 3000)`);
+  }
+  return value;
+}
+
 async function main(): Promise<void> {
   const settings = loadTemporalSettings();
-  const activities = createActivities(createCloudClients());
+  const pollIntervalMs = pollIntervalFromEnv(process.env);
+  const activities = createActivities(createCloudClients(), pollIntervalMs ? { pollIntervalMs } : {});
   const connection = await NativeConnection.connect({
     address: settings.address,
     ...(settings.tls !== undefined ? { tls: settings.tls } : {}),
