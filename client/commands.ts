@@ -145,7 +145,14 @@ export async function runCommand(
     }
     case 'teardown': {
       const handle = client.workflow.getHandle(command.id);
-      await handle.describe();
+      const { status } = await handle.describe();
+      if (status.name === 'RUNNING') {
+        throw new CliError(
+          `teardown refused: ${command.id} is still running and may create more; cancel it first ` +
+            `(temporal workflow cancel -w ${command.id}: it compensates what it made) or let it finish`,
+          EXIT.rejected,
+        );
+      }
       const inventory = await handle.query(inventoryQuery);
       const teardownHandle = await client.workflow.start(WORKFLOW_TYPES.teardown, {
         taskQueue: TASK_QUEUE,

@@ -171,6 +171,10 @@ describe('fc-apigw-vpc CLI with runs', () => {
     assert.match(human.stdout, /AccessRegionIds\.1=cn-zhangjiakou/);
     assert.match(human.stdout, /Host=100\.\d+\.\d+\.\d+\/\d+/);
 
+    const early = await cli(['teardown', id]);
+    assert.equal(early.code, 5, early.stderr);
+    assert.match(early.stderr, /still running/);
+
     const empty = await cli(['ticket', id, '--ticket-id', ' ']);
     assert.equal(empty.code, 2, empty.stderr);
 
