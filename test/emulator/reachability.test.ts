@@ -141,6 +141,8 @@ function buildGatewaySide(): void {
     },
     modifiedAt: new Date().toISOString(),
   });
+  // Long enough for cloud-init on the ECS instance to have the service up.
+  emu.advanceClock(10 * 60_000);
   insert('ram', 'RamRole', 'fc-vpc-role', SH, 'Active', {
     assumeRolePolicyDocument: JSON.stringify({
       Statement: [{ Action: 'sts:AssumeRole', Effect: 'Allow', Principal: { Service: ['fc.aliyuncs.com'] } }],
@@ -214,7 +216,7 @@ function scenario2(code = ''): void {
   });
 }
 
-const check = (url = URL_OK) => evaluateReachability(emu.store, { functionName: 'caller', url });
+const check = (url = URL_OK) => evaluateReachability(emu.store, emu.context, { functionName: 'caller', url });
 
 interface Break {
   link: string;
@@ -330,6 +332,17 @@ const commonBreaks: Break[] = [
     apply: () => patch('RamRole', 'fc-vpc-role', { policies: [] }),
     symptom: 'timeout',
     missingLink: 'role-policy',
+  },
+  {
+    link: 'service still starting (ECS instance just created)',
+    apply: () => {
+      const ecs = emu.store.get('EcsInstance', 'i-backend');
+      if (!ecs) throw new Error('no backend instance');
+      emu.store.remove('EcsInstance', ecs.id);
+      emu.store.insert({ ...ecs });
+    },
+    symptom: 'http-504',
+    missingLink: 'backend-service',
   },
   {
     link: 'port (8080 instead of 80)',
@@ -809,7 +822,8 @@ describe('Scenario 2 end to end through every product model', () => {
     const beforeRoute = await invoke();
     assert.equal(beforeRoute.error?.kind, 'timeout', 'without the route service the VPC domain is out of reach');
     assert.equal(
-      evaluateReachability(emu.store, { functionName: 'caller', url: `http://${vpcDomain}/web/cloudapi` }).missingLink,
+      evaluateReachability(emu.store, emu.context, { functionName: 'caller', url: `http://${vpcDomain}/web/cloudapi` })
+        .missingLink,
       'cen-route-service',
     );
 

@@ -1,4 +1,4 @@
-import type { ResourceStore } from '../../core/contract';
+import type { EmulatorContext, ResourceStore } from '../../core/contract';
 import { readSecurityGroup } from '../fc/network-records';
 import type { EcsInstanceView, SecurityGroupRule } from '../fc/network-records';
 import { cidrContains, parseCidr } from './cidr';
@@ -62,8 +62,33 @@ const mentionsPort = (script: string, port: number): boolean => new RegExp(`(^|[
 export type ServiceAnswer =
   { kind: 'refused'; reason: string } | { kind: 'http'; status: number; body: Record<string, unknown> };
 
+/** What the data plane needs to know about time: the emulator clock and the timing profile. */
+export type GatewayClock = Pick<EmulatorContext, 'now' | 'timing'>;
+
+/**
+ * When cloud-init has the service up: `ecs.service` after the instance reached Running, i.e.
+ * createdAt + ecs.pending + ecs.starting + ecs.service (the network README's contract).
+ */
+export function serviceReadyAt(ecs: EcsInstanceView, clock: GatewayClock): number {
+  const created = Date.parse(ecs.createdAt);
+  return created + clock.timing('ecs.pending') + clock.timing('ecs.starting') + clock.timing('ecs.service');
+}
+
 /** What the HTTP service that the instance's UserData starts answers to `method path` on `port`. */
-export function ecsServiceAnswer(ecs: EcsInstanceView, port: number, method: string, path: string): ServiceAnswer {
+export function ecsServiceAnswer(
+  ecs: EcsInstanceView,
+  port: number,
+  method: string,
+  path: string,
+  clock: GatewayClock,
+): ServiceAnswer {
+  const readyAt = serviceReadyAt(ecs, clock);
+  if (clock.now() < readyAt) {
+    return {
+      kind: 'refused',
+      reason: `the service on ${ecs.id}:${port} is still starting (cloud-init runs after the instance is Running; up at ${new Date(readyAt).toISOString()})`,
+    };
+  }
   if (ecs.userData === '' || !mentionsPort(ecs.userData, port)) {
     return {
       kind: 'refused',

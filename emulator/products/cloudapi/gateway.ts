@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { ResourceRecord, ResourceStore } from '../../core/contract';
 import { readEcsInstance } from '../fc/network-records';
 import { ecsServiceAnswer, securityGroupsAllow } from './backend';
+import type { GatewayClock } from './backend';
 import {
   API,
   GROUP,
@@ -95,6 +96,7 @@ function fullPath(basePath: string, requestPath: string): string {
 
 function backendAnswer(
   store: ResourceStore,
+  clock: GatewayClock,
   instance: ResourceRecord,
   api: ResourceRecord,
   deployment: Deployment,
@@ -142,7 +144,7 @@ function backendAnswer(
       `the gateway's egress CIDR ${egress} cannot reach ${target}: ${verdict.reason}`,
     );
   }
-  const answer = ecsServiceAnswer(ecs, a.port, service.ServiceHttpMethod, service.ServicePath);
+  const answer = ecsServiceAnswer(ecs, a.port, service.ServiceHttpMethod, service.ServicePath, clock);
   if (answer.kind === 'refused') {
     return gatewayError(
       504,
@@ -165,7 +167,7 @@ function backendAnswer(
 }
 
 /** How the gateway answers a request that reached the group's instance. */
-export function answerGatewayRequest(store: ResourceStore, req: GatewayRequest): GatewayAnswer {
+export function answerGatewayRequest(store: ResourceStore, clock: GatewayClock, req: GatewayRequest): GatewayAnswer {
   const found = groupByHost(store, req.headers.host ?? req.host);
   if (!found) {
     return gatewayError(
@@ -248,5 +250,5 @@ export function answerGatewayRequest(store: ResourceStore, req: GatewayRequest):
       `API ${apiAttrs(deployed).apiName} uses AuthType ${deployment.authType}; the runbook's anonymous call needs AuthType ANONYMOUS (APP signatures are not modelled)`,
     );
   }
-  return backendAnswer(store, instance, deployed, deployment);
+  return backendAnswer(store, clock, instance, deployed, deployment);
 }

@@ -35,7 +35,7 @@ function networkModel(ctx: EmulatorContext, fnRecord: ResourceRecord): NetworkMo
     resolve: (host) => resolveHost(ctx.store, host),
     connect: (host, port) => connectFailure(ctx.store, fn, host, port),
     serve: (host, request) =>
-      answerGatewayRequest(ctx.store, { host, ...request, viaVpc: groupByHost(ctx.store, host)?.viaVpc ?? false }),
+      answerGatewayRequest(ctx.store, ctx, { host, ...request, viaVpc: groupByHost(ctx.store, host)?.viaVpc ?? false }),
   };
 }
 
@@ -151,7 +151,7 @@ function invokeWithModel(req: RoaRequest, ctx: EmulatorContext, fnRecord: Resour
       trace: { mode: 'model', outcome: 'no url', network: [] },
     };
   }
-  const verdict = evaluateReachability(ctx.store, { functionName: fnRecord.id, url });
+  const verdict = evaluateReachability(ctx.store, ctx, { functionName: fnRecord.id, url });
   return {
     status: 200,
     headers: { 'content-type': 'application/octet-stream' },

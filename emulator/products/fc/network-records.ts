@@ -49,6 +49,7 @@ export interface EcsInstanceView {
   id: string;
   region: string;
   status: string;
+  createdAt: string;
   vpcId?: string;
   vSwitchId?: string;
   securityGroupIds: string[];
@@ -128,6 +129,7 @@ function ecsInstanceView(r: ResourceRecord): EcsInstanceView {
     id: r.id,
     region: r.region,
     status: r.status,
+    createdAt: r.createdAt,
     vpcId: str(r.attrs.vpcId),
     vSwitchId: str(r.attrs.vSwitchId),
     securityGroupIds: strArray(r.attrs.securityGroupIds),

@@ -3,6 +3,7 @@ import { isIP } from 'node:net';
 import type { ResourceRecord, ResourceStore } from '../../core/contract';
 import { answerGatewayRequest, groupByHost } from '../cloudapi/gateway';
 import type { GatewayAnswer, GatewayLink } from '../cloudapi/gateway';
+import type { GatewayClock } from '../cloudapi/backend';
 import { INSTANCE, groupAttrs, instanceAttrs } from '../cloudapi/records';
 import {
   listCenAttachments,
@@ -240,7 +241,12 @@ export function findFunction(store: ResourceStore, name: string): FunctionNetwor
 }
 
 /** Can the function reach the URL, and if not, what does it see and which link is missing? */
-export function evaluateReachability(store: ResourceStore, request: ReachabilityRequest): Reachability {
+/** `clock`: the emulator's (EmulatorContext qualifies); it decides whether the ECS service is up yet. */
+export function evaluateReachability(
+  store: ResourceStore,
+  clock: GatewayClock,
+  request: ReachabilityRequest,
+): Reachability {
   const fn = findFunction(store, request.functionName);
   if (!fn) return failure('timeout', 'function', `function ${request.functionName} does not exist`);
   let url: URL;
@@ -256,7 +262,7 @@ export function evaluateReachability(store: ResourceStore, request: Reachability
   const blocked = connectFailure(store, fn, host, port);
   if (blocked) return blocked;
   const found = groupByHost(store, host);
-  const response = answerGatewayRequest(store, {
+  const response = answerGatewayRequest(store, clock, {
     host,
     method: request.method ?? 'GET',
     path: url.pathname,
