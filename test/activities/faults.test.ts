@@ -203,4 +203,29 @@ describe('activities: failures and ambiguity', () => {
     assert.match(failure.message, /vpc "vpc-api-access" already exists/);
     assert.equal(await vpcCount(), 1);
   });
+
+  it('diagnoses a cross-region run without its route service and attachments, naming each missing link', async () => {
+    const cen = await runActivity(activities.createCen, [
+      { idempotencyKey: 'run-g/cen', name: 'cen-fc-apigw', description: 'd' },
+    ]);
+    await runActivity(activities.waitCenActive, [cen]);
+    const diagnosis = await runActivity(activities.diagnoseReachability, [
+      {
+        scenario: 'cross-region',
+        inventory: [{ kind: 'cen', id: cen.cenId, region: 'global', name: 'cen-fc-apigw', createdBy: 'cen' }],
+        apiUrl: 'http://group-cn-shanghai-vpc.alicloudapi.com/web/cloudapi',
+        backendPort: 8080,
+        vpcEgressAddress: '100.104.255.128/26',
+      },
+    ]);
+    const byLink = new Map(diagnosis.checks.map((c) => [c.link, c]));
+    assert.equal(byLink.get('both VPCs attached to the CEN')?.ok, false);
+    assert.match(byLink.get('route service for the gateway egress CIDR Active')?.detail ?? '', /support ticket/);
+    assert.match(byLink.get('function Active in its VPC')?.detail ?? '', /not in the run's inventory/);
+    assert.deepEqual(
+      diagnosis.missing,
+      diagnosis.checks.filter((c) => !c.ok).map((c) => c.link),
+    );
+    assert.ok(diagnosis.missing.length >= 8);
+  });
 });
