@@ -1,8 +1,7 @@
 import { createServer } from 'node:http';
 import type { IncomingMessage, Server } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import type { GatewayAnswer } from '../cloudapi/gateway';
-import type { Reachability, Resolution } from './reachability';
+import type { NetworkModel } from './reachability';
 
 /*
  * The network one invocation's code runs in. The Python harness routes every name lookup and TCP
@@ -12,12 +11,6 @@ import type { Reachability, Resolution } from './reachability';
  *                                or 504/502 with X-Emulator-Verdict: timeout|refused
  * Behind an established connection the "remote end" is the gateway model, answering real HTTP.
  */
-
-export interface NetworkModel {
-  resolve(host: string): Resolution;
-  connect(host: string, port: number): Reachability | undefined;
-  serve(host: string, request: { method: string; path: string; headers: Record<string, string> }): GatewayAnswer;
-}
 
 export interface NetworkEvent {
   kind: 'resolve' | 'connect' | 'request';

@@ -2,12 +2,11 @@ import { STATUS_CODES } from 'node:http';
 import { ApiError } from '../../core/contract';
 import type { EmulatorContext, ResourceRecord, RoaHandler, RoaRequest, RoaResponse } from '../../core/contract';
 import { TIMING_TABLES } from '../../core/timing';
-import { answerGatewayRequest, groupByHost } from '../cloudapi/gateway';
 import { requireFunction } from './functions';
 import { startFunctionNetwork } from './function-network';
-import type { NetworkEvent, NetworkModel } from './function-network';
+import type { NetworkEvent } from './function-network';
 import { pythonRunFor } from './invoke-python';
-import { connectFailure, evaluateReachability, functionNetwork, resolveHost } from './reachability';
+import { evaluateReachability, functionNetwork, networkModelOf } from './reachability';
 import type { Reachability } from './reachability';
 import { functionAttrs } from './records';
 import { codeExecutionOf, recordInvocation } from './settings';
@@ -27,16 +26,6 @@ const LOG_TAIL_BYTES = 4096;
 function timeScaleOf(ctx: EmulatorContext): number {
   const real = TIMING_TABLES.realistic['apigw.instance.rebind'];
   return ctx.timing('apigw.instance.rebind') / real;
-}
-
-function networkModel(ctx: EmulatorContext, fnRecord: ResourceRecord): NetworkModel {
-  const fn = functionNetwork(fnRecord);
-  return {
-    resolve: (host) => resolveHost(ctx.store, host),
-    connect: (host, port) => connectFailure(ctx.store, fn, host, port),
-    serve: (host, request) =>
-      answerGatewayRequest(ctx.store, ctx, { host, ...request, viaVpc: groupByHost(ctx.store, host)?.viaVpc ?? false }),
-  };
 }
 
 interface Invocation {
@@ -60,7 +49,7 @@ function functionError(error: Record<string, unknown>, logs: string, trace: Invo
 async function invokeWithPython(req: RoaRequest, ctx: EmulatorContext, fnRecord: ResourceRecord): Promise<Invocation> {
   const a = functionAttrs(fnRecord);
   const scale = timeScaleOf(ctx);
-  const network = await startFunctionNetwork(networkModel(ctx, fnRecord));
+  const network = await startFunctionNetwork(networkModelOf(ctx.store, ctx, functionNetwork(fnRecord)));
   const events: NetworkEvent[] = network.events;
   try {
     const outcome = await runPython(pythonRunFor(req, ctx, fnRecord, network.address, scale));

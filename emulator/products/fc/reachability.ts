@@ -235,20 +235,32 @@ export interface ReachabilityRequest {
   headers?: Record<string, string>;
 }
 
-export function findFunction(store: ResourceStore, name: string): FunctionNetwork | undefined {
-  const record = store.get(FUNCTION, name);
-  return record && functionNetwork(record);
+/** The function's view of the network, one call per DNS lookup, TCP connect and HTTP request. */
+export interface NetworkModel {
+  resolve(host: string): Resolution;
+  connect(host: string, port: number): Reachability | undefined;
+  serve(host: string, request: { method: string; path: string; headers: Record<string, string> }): GatewayAnswer;
+}
+
+/** `clock`: the emulator's (an EmulatorContext will do); it decides whether the ECS service is up yet. */
+export function networkModelOf(store: ResourceStore, clock: GatewayClock, fn: FunctionNetwork): NetworkModel {
+  return {
+    resolve: (host) => resolveHost(store, host),
+    connect: (host, port) => connectFailure(store, fn, host, port),
+    serve: (host, request) =>
+      answerGatewayRequest(store, clock, { host, ...request, viaVpc: groupByHost(store, host)?.viaVpc ?? false }),
+  };
 }
 
 /** Can the function reach the URL, and if not, what does it see and which link is missing? */
-/** `clock`: the emulator's (EmulatorContext qualifies); it decides whether the ECS service is up yet. */
 export function evaluateReachability(
   store: ResourceStore,
   clock: GatewayClock,
   request: ReachabilityRequest,
 ): Reachability {
-  const fn = findFunction(store, request.functionName);
-  if (!fn) return failure('timeout', 'function', `function ${request.functionName} does not exist`);
+  const record = store.get(FUNCTION, request.functionName);
+  if (!record) return failure('timeout', 'function', `function ${request.functionName} does not exist`);
+  const network = networkModelOf(store, clock, functionNetwork(record));
   let url: URL;
   try {
     url = new URL(request.url);
@@ -256,18 +268,14 @@ export function evaluateReachability(
     return failure('dns-failure', 'no-route', `'${request.url}' is not a URL`);
   }
   const host = url.hostname;
-  const resolution = resolveHost(store, host);
+  const resolution = network.resolve(host);
   if ('failure' in resolution) return resolution.failure;
-  const port = Number(url.port || (url.protocol === 'https:' ? 443 : 80));
-  const blocked = connectFailure(store, fn, host, port);
+  const blocked = network.connect(host, Number(url.port || (url.protocol === 'https:' ? 443 : 80)));
   if (blocked) return blocked;
-  const found = groupByHost(store, host);
-  const response = answerGatewayRequest(store, clock, {
-    host,
+  const response = network.serve(host, {
     method: request.method ?? 'GET',
     path: url.pathname,
     headers: { host, ...request.headers },
-    viaVpc: found?.viaVpc ?? false,
   });
   const ok = response.status === 200 && response.missingLink === undefined;
   return {
