@@ -18,7 +18,7 @@ type BackendActivities = Pick<
 >;
 
 async function describeInstance(ecs: EcsClient, region: string, instanceId: string): Promise<EcsInstance | undefined> {
-  const found = await ecs.describeInstances({ RegionId: region, InstanceIds: JSON.stringify([instanceId]) });
+  const found = await ecs.describeInstances({ RegionId: region, InstanceIds: [instanceId] });
   return items(found.Instances).find((i) => i.InstanceId === instanceId);
 }
 

@@ -229,8 +229,7 @@ export function verifyActivities(clients: VerifyClients): Pick<Activities, 'diag
           ecs
             ? async () => {
                 const found = items(
-                  (await clients.ecs.describeInstances({ RegionId: ecs.region, InstanceIds: JSON.stringify([ecs.id]) }))
-                    .Instances,
+                  (await clients.ecs.describeInstances({ RegionId: ecs.region, InstanceIds: [ecs.id] })).Instances,
                 ).find((i) => i.InstanceId === ecs.id);
                 return { ok: found?.Status === 'Running', detail: `status ${found?.Status ?? 'gone'}` };
               }
