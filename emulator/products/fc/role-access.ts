@@ -28,13 +28,6 @@ function trustsFc(document: string | undefined): boolean {
 
 export const hasEniAccess = (role: RamRoleView): boolean => role.policyNames.some((p) => ENI_POLICIES.includes(p));
 
-/** The role named by an ARN, when the ARN is well formed and names an existing role of this account. */
-export function roleOf(store: ResourceStore, accountId: string, arn: string | undefined): RamRoleView | undefined {
-  const parsed = arn === undefined ? undefined : parseRoleArn(arn);
-  if (!parsed || parsed.accountId !== accountId) return undefined;
-  return readRamRole(store, parsed.roleName);
-}
-
 /**
  * What FC checks when a function is created or updated with a role: that it can assume the role and,
  * with a vpcConfig, that the role may manage ENIs. Answers FC's errors (InvalidArgument for a
