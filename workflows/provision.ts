@@ -1,4 +1,12 @@
-import { ApplicationFailure, isCancellation, log, setHandler, workflowInfo } from '@temporalio/workflow';
+import {
+  ApplicationFailure,
+  CancellationScope,
+  CancelledFailure,
+  isCancellation,
+  log,
+  setHandler,
+  workflowInfo,
+} from '@temporalio/workflow';
 import type { InvocationResult, Inventory } from '../activities/contract';
 import { apiUrlOf } from '../config/scenario';
 import type { RunConfig, Scenario } from '../config/schema';
@@ -34,14 +42,19 @@ export interface AccessResult {
 /**
  * Runs a scenario's step table: every step starts once its dependencies are done (independent steps in
  * parallel); the first failure stops new steps from starting, lets running ones settle, and is rethrown.
+ *
+ * Cancelling the run does not cancel a step midway: an abandoned create could make a resource the
+ * inventory never hears of. Running steps finish in a non-cancellable scope, no new step starts, and
+ * only the human wait (the CEN ticket) is interrupted; then the run compensates as for a failure.
  */
 export async function runStepTable(
   steps: readonly StepDefinition[],
   handlers: StepHandlers,
   state: RunState,
 ): Promise<void> {
+  const runScope = CancellationScope.current();
   const running = new Map<StepName, Promise<void>>();
-  let firstFailure: { step: StepName; error: unknown } | undefined;
+  let firstFailure: StepFailed | undefined;
   for (const wave of executionWaves(steps)) {
     for (const name of wave) {
       const step = steps.find((s) => s.name === name) as StepDefinition;
@@ -49,14 +62,14 @@ export async function runStepTable(
       running.set(
         name,
         Promise.all(dependencies).then(async () => {
-          if (state.aborted) return;
+          if (state.aborted || runScope.consideredCancelled) return;
           state.started(name);
           try {
-            const detail = await handlers[name]();
+            const detail = await (step.human ? handlers[name]() : CancellationScope.nonCancellable(handlers[name]));
             state.done(name, detail ?? undefined);
           } catch (error) {
             state.failed(name, failureMessage(error));
-            if (!firstFailure) firstFailure = { step: name, error };
+            firstFailure ??= new StepFailed(name, error);
             state.aborted = true;
             throw error;
           }
@@ -66,12 +79,16 @@ export async function runStepTable(
   }
   await Promise.allSettled(running.values());
   state.skipPending();
-  if (firstFailure) throw new StepFailed(firstFailure.step, firstFailure.error);
+  if (!firstFailure && runScope.consideredCancelled) {
+    firstFailure = new StepFailed(undefined, new CancelledFailure('the run was cancelled'));
+  }
+  if (firstFailure) throw firstFailure;
 }
 
 class StepFailed {
   constructor(
-    readonly step: StepName,
+    /** Undefined when the run was cancelled between steps. */
+    readonly step: StepName | undefined,
     readonly error: unknown,
   ) {}
 }
@@ -118,7 +135,7 @@ export async function provisionScenario(scenario: Scenario, config: RunConfig): 
   try {
     await runStepTable(steps, trackedHandlers, state);
   } catch (err) {
-    const failed = err instanceof StepFailed ? err : new StepFailed('preflight', err);
+    const failed = err instanceof StepFailed ? err : new StepFailed(undefined, err);
     throw await compensate(config, state, failed);
   }
 
@@ -141,7 +158,7 @@ export async function provisionScenario(scenario: Scenario, config: RunConfig): 
 
 async function compensate(config: RunConfig, state: RunState, failed: StepFailed): Promise<unknown> {
   const cause = failureMessage(failed.error);
-  const summary = `step ${failed.step} failed: ${cause}`;
+  const summary = failed.step ? `step ${failed.step} failed: ${cause}` : cause;
   log.error(summary);
   if (isCancellation(failed.error) && config.keepOnFailure) return failed.error;
   let outcome: string;
@@ -162,7 +179,7 @@ async function compensate(config: RunConfig, state: RunState, failed: StepFailed
     type: 'ProvisioningFailed',
     nonRetryable: true,
     cause: failed.error instanceof Error ? failed.error : undefined,
-    details: [{ failedStep: failed.step, remainingInventory: [...state.inventory] }],
+    details: [{ failedStep: failed.step ?? null, remainingInventory: [...state.inventory] }],
   });
 }
 

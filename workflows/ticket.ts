@@ -5,7 +5,7 @@ import { activity } from './activity-stubs';
 import type { CenRouteTicketFulfilled, TicketRequestView, TicketState } from './messages';
 import { nowIso, type RunState } from './run-state';
 import { hasPatch, PATCHES } from './patches';
-import type { RunContext } from './step-handlers';
+import type { RunContext } from './run-context';
 
 /**
  * The runbook's human step (Scenario 2 step 4): support applies ResolveAndRouteServiceInCen on a ticket.

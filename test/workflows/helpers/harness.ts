@@ -63,7 +63,14 @@ export async function startWorkflowHarness(): Promise<WorkflowHarness> {
     client,
     async withWorker(activities, fn) {
       const taskQueue = uniqueId('tq');
-      const worker = await Worker.create({ connection: nativeConnection, taskQueue, workflowBundle: code, activities });
+      const worker = await Worker.create({
+        connection: nativeConnection,
+        taskQueue,
+        workflowBundle: code,
+        activities,
+        // NO_WORKFLOW_CACHE=1 replays the whole history on every workflow task: a determinism stress test.
+        ...(process.env.NO_WORKFLOW_CACHE === '1' ? { maxCachedWorkflows: 0 } : {}),
+      });
       return worker.runUntil(fn(taskQueue));
     },
     async exportHistory(handle, name) {
