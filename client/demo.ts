@@ -28,6 +28,7 @@ import type { ScenarioName } from './args';
 import { printAccessResult, printTeardownReport, teardownWorkflowId, type CliIo } from './commands';
 import { historyToJson } from './history-json';
 import { watchProgress } from './progress';
+import { fileCenRouteTicketWithEmulator } from './support-desk';
 
 const SUPPORT_DESK_PAUSE_MS = 2_000;
 
@@ -58,25 +59,11 @@ async function playSupportDesk(emulator: EmulatorHandle, handle: WorkflowHandle,
         `${prefix}support desk: ticket received, configuring the CEN route (pausing ${SUPPORT_DESK_PAUSE_MS / 1000} s)…`,
       );
       await sleep(SUPPORT_DESK_PAUSE_MS);
-      const p = view.parameters;
-      const accessRegionIds = Object.keys(p)
-        .filter((k) => k.startsWith('AccessRegionIds.'))
-        .sort()
-        .map((k) => p[k]);
-      const response = await fetch(`${emulator.url}/_emulator/tickets/cen-route`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({
-          CenId: p.CenId,
-          Host: p.Host,
-          HostRegionId: p.HostRegionId,
-          HostVpcId: p.HostVpcId,
-          AccessRegionIds: accessRegionIds,
-          ticketId: `demo-ticket-${handle.workflowId}`,
-        }),
-      });
-      if (!response.ok) throw new Error(`support desk: the emulator refused the ticket: ${await response.text()}`);
-      const { ticketId } = (await response.json()) as { ticketId: string };
+      const { ticketId } = await fileCenRouteTicketWithEmulator(
+        emulator.url,
+        view.parameters,
+        `demo-ticket-${handle.workflowId}`,
+      );
       const sentAt = Date.now();
       const answer = await handle.executeUpdate(submitCenRouteTicketUpdate, {
         args: [{ ticketId, note: 'route configured by the demo support desk' }],

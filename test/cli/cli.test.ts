@@ -12,6 +12,7 @@ import { createCloudClients } from '../../activities/cloud';
 import { startDevServer, type DevServer } from '../../devserver';
 import { DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET, startEmulator, type EmulatorHandle } from '../../emulator';
 import { bundleWorkflows, createAppWorker } from '../../worker/create-worker';
+import { fileCenRouteTicketWithEmulator } from '../../client/support-desk';
 
 /** The real `fc-apigw-vpc` executable against the embedded Temporal server and the emulator, worker in this process. */
 
@@ -178,20 +179,7 @@ describe('fc-apigw-vpc CLI with runs', () => {
     const empty = await cli(['ticket', id, '--ticket-id', ' ']);
     assert.equal(empty.code, 2, empty.stderr);
 
-    const p = ticket?.parameters ?? {};
-    const desk = await fetch(`${emulator.url}/_emulator/tickets/cen-route`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
-        CenId: p.CenId,
-        Host: p.Host,
-        HostRegionId: p.HostRegionId,
-        HostVpcId: p.HostVpcId,
-        AccessRegionIds: [p['AccessRegionIds.1'], p['AccessRegionIds.2']],
-        ticketId: 'T-42',
-      }),
-    });
-    assert.equal(desk.status, 200, await desk.text());
+    await fileCenRouteTicketWithEmulator(emulator.url, ticket?.parameters ?? {}, 'T-42');
     const done = await cli(['ticket', id, '--ticket-id', 'T-42', '--note', 'route added']);
     assert.equal(done.code, 0, done.stderr);
     assert.match(done.stdout, /ticket T-42 accepted/);
