@@ -19,8 +19,16 @@ import { createInterface } from 'node:readline';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { Session as InspectorSession } from 'node:inspector';
+import { InterceptingCall, status as grpcStatus, type Interceptor } from '@grpc/grpc-js';
 import { Client, Connection } from '@temporalio/client';
-import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
+import {
+  bundleWorkflowCode,
+  DefaultLogger,
+  makeTelemetryFilterString,
+  NativeConnection,
+  Runtime,
+  Worker,
+} from '@temporalio/worker';
 import { Journal } from '../devserver/journal';
 import * as activities from './fixtures/activities';
 import { goSignal, sequentialActivitiesWorkflow, smallWorkflow, trivialWorkflow } from './fixtures/workflows';
@@ -86,10 +94,18 @@ function summarize(samples: number[]): { mean: number; p50: number; p95: number 
   };
 }
 
+/** Prints a Markdown-like table: the first and the last column left-aligned, figures right-aligned. */
 function printTable(title: string, header: string[], rows: (string | number)[][]): void {
   const cells = [header, ...rows.map((r) => r.map((c) => (typeof c === 'number' ? formatNumber(c) : c)))];
   const widths = header.map((_, i) => Math.max(...cells.map((r) => r[i].length)));
-  const line = (r: string[]) => r.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
+  const last = header.length - 1;
+  const leftAligned = (i: number) =>
+    i === 0 || (i === last && rows.some((r) => typeof r[i] === 'string' && !/^[\d.:% -]+$/.test(r[i] as string)));
+  const line = (r: string[]) =>
+    r
+      .map((c, i) => (leftAligned(i) ? c.padEnd(widths[i]) : c.padStart(widths[i])))
+      .join('  ')
+      .trimEnd();
   console.log(`\n## ${title}`);
   console.log(line(cells[0]));
   console.log(widths.map((w) => '-'.repeat(w)).join('  '));
@@ -182,6 +198,8 @@ async function benchJournal(quick: boolean): Promise<void> {
 interface ServerStats {
   rss: number;
   heapUsed: number;
+  /** Memory outside the JS heap held by JS objects (Buffers, ArrayBuffers). */
+  external: number;
   cpuMs: number;
 }
 
@@ -205,7 +223,12 @@ async function serveMode(optionsJson: string): Promise<void> {
       const cpu = process.cpuUsage(); // before gc(), so the benchmark's own collections are not billed to the server
       gc();
       const mem = process.memoryUsage();
-      reply({ rss: mem.rss, heapUsed: mem.heapUsed, cpuMs: (cpu.user + cpu.system) / 1000 } satisfies ServerStats);
+      reply({
+        rss: mem.rss,
+        heapUsed: mem.heapUsed,
+        external: mem.external,
+        cpuMs: (cpu.user + cpu.system) / 1000,
+      } satisfies ServerStats);
     } else if (line === 'evict') {
       reply({ evicted: server.engine.evictClosedHistories(0) });
     } else if (line === 'profile-start') {
@@ -301,22 +324,48 @@ async function connectSdk(address: string, workflowBundle: { code: string }): Pr
     maxConcurrentActivityTaskExecutions: 200,
   });
   const running = worker.run();
-  const connection = await Connection.connect({ address });
+  const connection = await Connection.connect({ address, interceptors: [recordRpcFailures] });
   const client = new Client({ connection, namespace: 'default' });
   return {
     client,
     worker,
     async stop() {
-      // The worker may already have stopped on a fatal error; `running` then carries that error.
       const t = process.hrtime.bigint();
+      // The worker may already have stopped on a fatal error; `running` then carries that error.
       if (worker.getState() === 'RUNNING') worker.shutdown();
       await running;
-      if (process.env.BENCH_DEBUG) console.log(`worker shutdown ${elapsedMs(t).toFixed(0)} ms`);
-      await connection.close();
       await nativeConnection.close();
-      if (process.env.BENCH_DEBUG) console.log(`connections closed ${elapsedMs(t).toFixed(0)} ms`);
+      console.log(`(worker shut down in ${elapsedMs(t).toFixed(0)} ms)`);
+      // The client Connection is left open on purpose: under load, a call in the SDK's retry backoff
+      // can fire after close() and grpc-js then throws 'Channel has been shut down' from a timer,
+      // killing the benchmark. Failed client RPCs are reported by `recordRpcFailures` instead.
     },
   };
+}
+
+/** Client RPCs that ended with a non-OK status, by method and code (printed after each phase). */
+const rpcFailures = new Map<string, number>();
+
+const recordRpcFailures: Interceptor = (options, nextCall) =>
+  new InterceptingCall(nextCall(options), {
+    start(metadata, listener, next) {
+      next(metadata, {
+        onReceiveStatus(st, nextStatus) {
+          if (st.code !== grpcStatus.OK) {
+            const key = `${options.method_definition.path} ${grpcStatus[st.code]}: ${st.details}`;
+            rpcFailures.set(key, (rpcFailures.get(key) ?? 0) + 1);
+          }
+          nextStatus(st);
+        },
+      });
+    },
+  });
+
+function reportRpcFailures(phase: string): void {
+  if (rpcFailures.size === 0) return;
+  console.log(`\nclient RPCs that failed during ${phase} (the SDK may have retried them):`);
+  for (const [key, count] of rpcFailures) console.log(`  ${count} × ${key}`);
+  rpcFailures.clear();
 }
 
 let workflowSeq = 0;
@@ -437,6 +486,7 @@ async function benchMemory(workflowBundle: { code: string }, opts: BenchOptions)
       label,
       mb(stats.rss),
       mb(stats.heapUsed),
+      mb(stats.external),
       ((stats.heapUsed - baseline.heapUsed) / n / 1024).toFixed(2),
       note,
     ]);
@@ -458,6 +508,7 @@ async function benchMemory(workflowBundle: { code: string }, opts: BenchOptions)
         });
       });
       await withDeadline('memory', workload);
+      reportRpcFailures('memory');
       const rate = (n / elapsedMs(t)) * 1000;
       row(`after ${n} workflows, histories in RAM`, await host.stats(), baseline, `${rate.toFixed(0)} workflows/s`);
       const evicted = await host.evictClosedHistories();
@@ -483,7 +534,7 @@ async function benchMemory(workflowBundle: { code: string }, opts: BenchOptions)
   }
   printTable(
     `server memory, ${n} completed workflows (1 activity each, 200 in flight, journal on)`,
-    ['state', 'RSS MB', 'heap after GC MB', 'heap KB/workflow', 'note'],
+    ['state', 'RSS MB', 'heap after GC MB', 'external MB', 'heap KB/workflow', 'note'],
     rows,
   );
 }
@@ -532,7 +583,14 @@ function packageOf(file: string, functionName: string): string {
 
 async function main(): Promise<void> {
   const opts = parseBenchArgs(process.argv.slice(2));
-  Runtime.install({ logger: new DefaultLogger('ERROR') });
+  // Core (Rust) warnings such as "workflow task duration exceeded 5 seconds" are expected at N=1000
+  // on 2 cores and would drown the tables.
+  Runtime.install({
+    logger: new DefaultLogger('ERROR'),
+    telemetryOptions: {
+      logging: { filter: makeTelemetryFilterString({ core: 'ERROR', other: 'ERROR' }), forward: {} },
+    },
+  });
   console.log(
     `# devserver benchmark (${opts.quick ? 'quick' : 'full'}), ${os.cpus().length} CPUs, node ${process.version}`,
   );
@@ -555,8 +613,10 @@ async function main(): Promise<void> {
   );
   try {
     await withDeadline('latency', benchLatency(session, opts));
+    reportRpcFailures('latency');
     if (opts.profile) await host.startProfile();
     await withDeadline('throughput', benchThroughput(session, host, opts));
+    reportRpcFailures('throughput');
     if (opts.profile) printProfile(await host.stopProfile());
   } finally {
     await session.stop();

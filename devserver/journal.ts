@@ -151,9 +151,11 @@ class RecordScanner {
   private chunk: Buffer = Buffer.alloc(0);
   private chunkStart = 0;
 
+  /** `readAheadBytes`: how much to read at once when scanning forward; 0 reads exactly what is asked. */
   constructor(
     private readonly fd: number,
     readonly fileSize: number,
+    private readonly readAheadBytes = READ_CHUNK_BYTES,
   ) {}
 
   /** Returns the bytes [position, position+length) or fewer if the file ends first. */
@@ -163,7 +165,7 @@ class RecordScanner {
       this.chunkStart = position;
       this.chunk = readFully(
         this.fd,
-        Math.max(end - position, Math.min(READ_CHUNK_BYTES, this.fileSize - position)),
+        Math.max(end - position, Math.min(this.readAheadBytes, this.fileSize - position)),
         position,
       );
     }
@@ -423,7 +425,8 @@ export class Journal {
         `Journal ${this.file}: offset ${offset} is outside the record area [${JOURNAL_HEADER_BYTES}, ${this._size})`,
       );
     }
-    const found = new RecordScanner(fd, this._size).recordAt(offset);
+    // No read-ahead: one record is wanted, and reloading a history must not cost a 4 MiB read per record.
+    const found = new RecordScanner(fd, this._size, 0).recordAt(offset);
     if ('problem' in found) throw new JournalCorruptError(this.file, offset, `${found.problem} (readAt)`);
     return decodeRecord(found.payload);
   }
