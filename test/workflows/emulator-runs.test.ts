@@ -51,11 +51,13 @@ describe('workflows against the emulator (real activities)', () => {
 
   test('same-region: the function gets the backend answer; teardown leaves the emulator empty', async () => {
     await h.withWorker(world.activities, async (taskQueue) => {
-      const result = await h.client.workflow.execute(sameRegionAccess, {
+      const handle = await h.client.workflow.start(sameRegionAccess, {
         taskQueue,
         workflowId: uniqueId('e2e-same'),
         args: [config('same-region')],
       });
+      const result = await handle.result();
+      await h.exportHistory(handle, 'emulator-same-region-success');
       assert.equal(result.verification.status, 200, JSON.stringify(result.verification));
       assert.match(result.vpcSubdomain, /vpc/);
       assert.match(result.vpcEgressAddress, /^\d+\.\d+\.\d+\.\d+\/\d+$/);
@@ -96,6 +98,7 @@ describe('workflows against the emulator (real activities)', () => {
       const result = await handle.result();
       assert.equal(result.verification.status, 200, JSON.stringify(result.verification));
       assert.equal((await handle.query(progressQuery)).ticket?.ticketId, ticketId);
+      await h.exportHistory(handle, 'emulator-cross-region-ticket-signal');
 
       const report = await h.client.workflow.execute(teardown, {
         taskQueue,
