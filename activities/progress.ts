@@ -11,17 +11,30 @@ export interface HeartbeatState {
   waits?: Record<string, number>;
 }
 
-export class ActivityProgress<S extends HeartbeatState> {
-  private state: S;
+/** One state per activity attempt, so several waits in one activity add to the same heartbeat. */
+const stateByAttempt = new WeakMap<Context, HeartbeatState>();
 
-  constructor() {
-    const details = Context.current().info.heartbeatDetails as unknown;
-    this.state = (details !== null && typeof details === 'object' ? details : {}) as S;
+export class ActivityProgress<S extends HeartbeatState> {
+  private readonly context = Context.current();
+
+  private get state(): S {
+    let state = stateByAttempt.get(this.context);
+    if (!state) {
+      const details = this.context.info.heartbeatDetails as unknown;
+      state = details !== null && typeof details === 'object' ? { ...(details as HeartbeatState) } : {};
+      stateByAttempt.set(this.context, state);
+    }
+    return state as S;
+  }
+
+  private set state(next: S) {
+    stateByAttempt.set(this.context, next);
   }
 
   /** True when this attempt continues an earlier one that heartbeated. */
   get resumed(): boolean {
-    return Object.keys(this.state).length > 0;
+    const details = this.context.info.heartbeatDetails as unknown;
+    return details !== null && typeof details === 'object' && Object.keys(details).length > 0;
   }
 
   get<K extends keyof S>(key: K): S[K] | undefined {
@@ -31,7 +44,7 @@ export class ActivityProgress<S extends HeartbeatState> {
   /** Records facts for a later attempt and tells Temporal this attempt is alive. */
   save(patch: Partial<S>): void {
     this.state = { ...this.state, ...patch };
-    Context.current().heartbeat(this.state);
+    this.context.heartbeat(this.state);
   }
 
   /** When the wait called `what` began, across attempts (set now on first call). */

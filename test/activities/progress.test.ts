@@ -95,4 +95,23 @@ describe('ActivityProgress', () => {
     const resumed = await env.run(async () => new ActivityProgress<HeartbeatState>().resumed);
     assert.equal(resumed, false);
   });
+
+  it('keeps every wait of one attempt in the same heartbeat, so all of them resume', async () => {
+    const env = new MockActivityEnvironment();
+    const beats: HeartbeatState[] = [];
+    env.on('heartbeat', (details: HeartbeatState) => beats.push(details));
+    await env.run(async () => {
+      for (const what of ['first wait', 'second wait']) {
+        await waitUntil({
+          what,
+          step: 'twoWaits',
+          check: pollSequence(['Pending', 'Available']),
+          intervalMs: 1,
+          timeoutMs: 60_000,
+          progress: new ActivityProgress<HeartbeatState>(),
+        });
+      }
+    });
+    assert.deepEqual(Object.keys(beats.at(-1)?.waits ?? {}), ['first wait', 'second wait']);
+  });
 });
