@@ -10,6 +10,7 @@ import { before, describe, test } from 'node:test';
 import { DeterminismViolationError } from '@temporalio/workflow';
 import { bundleWorkflowCode, DefaultLogger, Worker, type WorkflowBundle } from '@temporalio/worker';
 import { NormalModuleReplacementPlugin } from 'webpack';
+import { DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET } from '../../emulator';
 import { historyFromJson } from '../workflows/helpers/history-json';
 import { HISTORIES_DIR, quietRuntime, WORKFLOWS_PATH, workflowBundle } from '../workflows/helpers/harness';
 
@@ -52,6 +53,19 @@ describe('replay of recorded histories', () => {
       'cross-region-ticket-deadline',
     ]) {
       assert.ok(names.includes(expected), `missing test/histories/${expected}.json`);
+    }
+  });
+
+  test('no history holds credentials (payloads decoded)', () => {
+    for (const file of readdirSync(HISTORIES_DIR).filter((f) => f.endsWith('.json'))) {
+      const text = readFileSync(join(HISTORIES_DIR, file), 'utf8');
+      const payloads = [...text.matchAll(/"data":\s*"([^"]+)"/g)].map((m) =>
+        Buffer.from(m[1], 'base64').toString('utf8'),
+      );
+      const everything = [text, ...payloads].join('\n');
+      for (const secret of [DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET, 'Signature=', 'AccessKeySecret']) {
+        assert.ok(!everything.includes(secret), `${file} contains ${secret}`);
+      }
     }
   });
 
