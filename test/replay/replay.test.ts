@@ -11,7 +11,7 @@ import { DeterminismViolationError } from '@temporalio/workflow';
 import { bundleWorkflowCode, DefaultLogger, Worker, type WorkflowBundle } from '@temporalio/worker';
 import { NormalModuleReplacementPlugin } from 'webpack';
 import { DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET } from '../../emulator';
-import { historyFromJson } from '../workflows/helpers/history-json';
+import { historyFromJson } from '../../client/history-json';
 import { HISTORIES_DIR, quietRuntime, WORKFLOWS_PATH, workflowBundle } from '../workflows/helpers/harness';
 
 const UNVERSIONED_PATCHES = require.resolve('./fixtures/unversioned-patches');

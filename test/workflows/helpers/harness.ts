@@ -5,7 +5,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
-import { historyToJson } from './history-json';
+import { historyToJson } from '../../../client/history-json';
 import {
   bundleWorkflowCode,
   DefaultLogger,
