@@ -417,6 +417,43 @@ export class Journal {
     );
   }
 
+  /**
+   * Replaces the whole journal with `records` (e.g. one snapshot per live execution), atomically: they
+   * are written to `<file>.compact`, fdatasync'ed, and renamed over the journal, so a crash at any point
+   * leaves either the old or the new file complete. Returns the records' new offsets; offsets handed
+   * out before are invalid afterwards. Waits for nothing: call it when no `sync()` is pending.
+   */
+  compact(records: unknown[]): number[] {
+    const oldFd = this.writableFd();
+    if (this.syncInFlight || this.syncWaiters.length > 0) {
+      throw new Error(`Journal ${this.file}: compact() while sync() calls are pending; await them first`);
+    }
+    const tmp = `${this.file}.compact`;
+    const framed = records.map((r) => frame(encodeRecord(r)));
+    const offsets: number[] = [];
+    let at = JOURNAL_HEADER_BYTES;
+    for (const f of framed) {
+      offsets.push(at);
+      at += f.length;
+    }
+    const fd = fs.openSync(tmp, 'w+');
+    try {
+      writeFully(fd, Buffer.concat([fileHeader(), ...framed]), 0);
+      fs.fdatasyncSync(fd);
+      fs.renameSync(tmp, this.file);
+    } catch (err) {
+      fs.closeSync(fd);
+      fs.rmSync(tmp, { force: true });
+      throw err;
+    }
+    fsyncDirectory(this.file);
+    fs.closeSync(oldFd);
+    this.fd = fd;
+    this._size = at;
+    this.durableSize = at;
+    return offsets;
+  }
+
   /** Re-reads the record written at `offset` (as returned by append or open). */
   readAt(offset: number): unknown {
     const fd = this.openFd();

@@ -305,6 +305,43 @@ function countFdatasyncs(): { count(): number; restore(): void } {
   };
 }
 
+describe('Journal.compact', () => {
+  test('replaces the file with the given records and keeps accepting appends', () => {
+    const { journal } = Journal.open(file);
+    for (let i = 0; i < 20; i++) journal.append({ state: i });
+    const before = journal.size;
+    const offsets = journal.compact([{ snapshot: 19 }, { other: true }]);
+    assert.ok(journal.size < before);
+    assert.equal(journal.size, fs.statSync(file).size);
+    assert.deepEqual(journal.readAt(offsets[1]), { other: true });
+    journal.append({ after: 1 });
+    journal.close();
+    assert.deepEqual(reopen().records, [{ snapshot: 19 }, { other: true }, { after: 1 }]);
+    assert.equal(fs.existsSync(`${file}.compact`), false);
+  });
+
+  test('a leftover temporary file from a crashed compaction is ignored and overwritten', () => {
+    writeRecords([{ a: 1 }]);
+    fs.writeFileSync(`${file}.compact`, 'half-written garbage');
+    const { journal, records } = Journal.open(file);
+    assert.deepEqual(records, [{ a: 1 }]);
+    journal.compact([{ b: 2 }]);
+    journal.close();
+    assert.deepEqual(reopen().records, [{ b: 2 }]);
+  });
+
+  test('refuses while a sync is pending', async () => {
+    const { journal } = Journal.open(file);
+    journal.appendUnsynced([{ a: 1 }]);
+    const pending = journal.sync();
+    assert.throws(() => journal.compact([]), /compact\(\) while sync\(\) calls are pending/);
+    await pending;
+    assert.deepEqual(journal.compact([]), []);
+    journal.close();
+    assert.deepEqual(reopen().records, []);
+  });
+});
+
 describe('Journal under damage and crashes', () => {
   test('any single corrupted byte yields either a clean prefix or JournalCorruptError, never garbage', () => {
     const input = [{ a: 1 }, { b: 'two' }, { c: [3] }, { d: { e: 4 } }];
