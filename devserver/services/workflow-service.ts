@@ -187,6 +187,21 @@ export function workflowServiceHandlers(engine: Engine, journalNamespace: (ns: N
       };
     },
 
+    // Schedules and batch operations cannot be created here (their RPCs answer UNIMPLEMENTED), so these
+    // lists are truly empty; answering them lets a Temporal UI render its pages.
+    ListSchedules: (req) => {
+      engine.namespaces.require(req.namespace);
+      return { schedules: [] };
+    },
+    CountSchedules: (req) => {
+      engine.namespaces.require(req.namespace);
+      return { count: 0 };
+    },
+    ListBatchOperations: (req) => {
+      engine.namespaces.require(req.namespace);
+      return { operationInfo: [] };
+    },
+
     ShutdownWorker: () => ({}),
     ResetStickyTaskQueue: () => ({}),
   };
