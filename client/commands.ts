@@ -107,8 +107,9 @@ export async function runCommand(
       const description = await handle.describe();
       const progress = await handle.query(progressQuery);
       const ticket = await handle.query(ticketRequestQuery).catch(() => null);
+      const result = description.status.name === 'COMPLETED' ? await handle.result() : undefined;
       if (command.json) {
-        printJson(io, { status: description.status.name, progress, ticket });
+        printJson(io, { status: description.status.name, progress, ticket, ...(result ? { result } : {}) });
         return EXIT.ok;
       }
       io.out(`workflow status: ${description.status.name}`);
@@ -117,6 +118,8 @@ export async function runCommand(
         io.out(`CEN route ticket (${ticket.status}) — ResolveAndRouteServiceInCen parameters:`);
         for (const line of ticket.text.split('\n')) io.out(`    ${line}`);
       }
+      if (result && description.type === WORKFLOW_TYPES.teardown) printTeardownReport(io, result as TeardownReport);
+      else if (result) printAccessResult(io, command.id, result as AccessResult);
       return EXIT.ok;
     }
     case 'ticket': {

@@ -135,7 +135,11 @@ describe('fc-apigw-vpc CLI with runs', () => {
 
     const status = await cli(['status', id, '--json']);
     assert.equal(status.code, 0, status.stderr);
-    assert.equal((JSON.parse(status.stdout) as { status: string }).status, 'COMPLETED');
+    const view = JSON.parse(status.stdout) as { status: string; result: { verification: { status: number } } };
+    assert.equal(view.status, 'COMPLETED');
+    assert.equal(view.result.verification.status, 200);
+    const human = await cli(['status', id]);
+    assert.match(human.stdout, /backend answered: +HTTP 200/);
 
     const ticket = await cli(['ticket', id, '--ticket-id', 'T-1']);
     assert.equal(ticket.code, 5, ticket.stderr);
