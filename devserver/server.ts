@@ -45,6 +45,19 @@ type JournalEntry =
   | { t: 'ns'; record: NamespaceRecord }
   | { t: 'sa'; namespace: string; added: Record<string, SearchAttributeType> };
 
+/**
+ * Rewrites the journal as one record per namespace and per execution (its full history and latest
+ * state) when replay read more records than that, so the file does not grow with every past change.
+ */
+function compactJournal(journal: Journal, replayed: number, engine: Engine, namespaces: Namespaces): void {
+  const nsRecords: JournalEntry[] = namespaces.list().map((record) => ({ t: 'ns', record }));
+  const execs = [...engine.executions.values()];
+  if (replayed <= nsRecords.length + execs.length) return;
+  const execRecords: JournalEntry[] = execs.map((e) => ({ t: 'exec', state: e.state, events: engine.historyOf(e) }));
+  const offsets = journal.compact([...nsRecords, ...execRecords]);
+  execs.forEach((e, i) => engine.setRecordOffsets(e, [offsets[nsRecords.length + i]]));
+}
+
 export async function startDevServer(options: DevServerOptions = {}): Promise<DevServer> {
   const log = options.log ?? ((m: string) => process.stderr.write(`[devserver] ${m}\n`));
   const clock = options.clock ?? new DevClock();
@@ -72,6 +85,7 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
       append({ t: 'sa', namespace: name, added });
     }
   }
+  if (opened && journal) compactJournal(journal, opened.records.length, engine, namespaces);
   engine.resumeAfterReplay();
 
   const hooks = {

@@ -238,6 +238,11 @@ export class Engine {
     });
   }
 
+  /** Where an execution's events now live in the journal (after compaction rewrote it). */
+  setRecordOffsets(exec: Execution, offsets: number[]): void {
+    this.recordOffsets.set(exec.key, offsets);
+  }
+
   /** Frees histories of runs closed for at least `minAgeMs`; they are re-read from the journal on demand. */
   evictClosedHistories(minAgeMs = 0): number {
     if (!this.store) return 0;

@@ -1,7 +1,7 @@
 // Error codes, the read RPCs a Temporal UI server calls, history eviction, and the in-process clock.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { status } from '@grpc/grpc-js';
@@ -108,5 +108,36 @@ describe('devserver in-process clock', () => {
       clock.lock();
     }
     await h.replay(handle);
+  });
+});
+
+describe('devserver journal compaction on restart', () => {
+  it('rewrites the journal as one record per execution and keeps every history', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'devserver-compact-'));
+    const dbFile = path.join(dir, 'journal.db');
+    try {
+      let h = await startHarness({ dbFile });
+      const handle = await h.client.workflow.start(greet, {
+        taskQueue: h.taskQueue,
+        workflowId: uniqueId('c'),
+        args: ['c'],
+      });
+      await handle.result();
+      const before = await handle.fetchHistory();
+      await h.close();
+      const grownSize = statSync(dbFile).size;
+      h = await startHarness({ dbFile });
+      try {
+        assert.ok(statSync(dbFile).size < grownSize, 'the journal shrank');
+        const again = h.client.workflow.getHandle(handle.workflowId);
+        assert.deepEqual(await again.fetchHistory(), before);
+        assert.equal((await again.describe()).status.name, 'COMPLETED');
+        await h.replay(again);
+      } finally {
+        await h.close();
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
