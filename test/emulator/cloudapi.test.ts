@@ -13,7 +13,10 @@ let emu: EmulatorHandle;
 let client: RPCClient;
 
 before(async () => {
-  emu = await startEmulator({ port: 0 });
+  // A frozen clock: only advanceClock moves time, so a short-lived state (CREATING, MODIFYING, DELETING)
+  // is still there when the next call arrives however slow the machine is.
+  const frozen = Date.now();
+  emu = await startEmulator({ port: 0, clock: () => frozen });
   client = new RPCClient({
     endpoint: emu.url,
     apiVersion: '2016-07-14',

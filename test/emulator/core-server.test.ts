@@ -125,7 +125,14 @@ describe('emulator routing and responses', () => {
 
 describe('region listeners (regionPorts)', () => {
   it('default calls on a region port to that region and share one state', async () => {
-    const emu = await startEmulator({ port: 0, products: testProducts, regionPorts: { 'cn-zhangjiakou': 0 } });
+    // A frozen clock: the test widget is scheduled to disappear, which must not happen before it is counted.
+    const frozen = Date.now();
+    const emu = await startEmulator({
+      port: 0,
+      products: testProducts,
+      regionPorts: { 'cn-zhangjiakou': 0 },
+      clock: () => frozen,
+    });
     try {
       const zjk = emu.regionUrls['cn-zhangjiakou'];
       assert.notEqual(zjk, emu.url);

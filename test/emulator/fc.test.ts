@@ -18,7 +18,9 @@ const SECRET = 'emulator-secret-do-not-use-in-production';
 let emu: EmulatorHandle;
 
 before(async () => {
-  emu = await startEmulator({ port: 0 });
+  // A frozen clock: only advanceClock moves time, so Pending/InProgress hold however slow the machine is.
+  const frozen = Date.now();
+  emu = await startEmulator({ port: 0, clock: () => frozen });
 });
 after(() => emu.close());
 

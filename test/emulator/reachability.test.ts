@@ -26,7 +26,9 @@ const URL_OK = `http://${VPC_DOMAIN}/web/cloudapi`;
 
 let emu: EmulatorHandle;
 beforeEach(async () => {
-  emu = await startEmulator({ port: 0 });
+  // A frozen clock: only advanceClock moves time (the ECS service start-up is part of the model).
+  const frozen = Date.now();
+  emu = await startEmulator({ port: 0, clock: () => frozen });
 });
 afterEach(() => emu.close());
 
