@@ -20,9 +20,9 @@ import { TASK_QUEUE } from '../worker/temporal-config';
 import type { AccessResult } from '../workflows/provision';
 import {
   submitCenRouteTicketUpdate,
-  ticketRequestQuery,
   WORKFLOW_TYPES,
   type TeardownReport,
+  type TicketRequestView,
 } from '../workflows/messages';
 import type { ScenarioName } from './args';
 import { printAccessResult, printTeardownReport, teardownWorkflowId, type CliIo } from './commands';
@@ -50,32 +50,36 @@ async function emulatorResources(emulator: EmulatorHandle): Promise<Leftover[]> 
   return ((await response.json()) as { resources: Leftover[] }).resources;
 }
 
-/** Plays CEN support: waits until the run publishes the ticket, pauses visibly, applies the route, reports back. */
-async function playSupportDesk(emulator: EmulatorHandle, handle: WorkflowHandle, prefix: string): Promise<void> {
-  for (;;) {
-    const view = await handle.query(ticketRequestQuery).catch(() => undefined);
-    if (view?.status === 'waiting' && view.parameters) {
-      io.out(
-        `${prefix}support desk: ticket received, configuring the CEN route (pausing ${SUPPORT_DESK_PAUSE_MS / 1000} s)…`,
-      );
-      await sleep(SUPPORT_DESK_PAUSE_MS);
-      const { ticketId } = await fileCenRouteTicketWithEmulator(
-        emulator.url,
-        view.parameters,
-        `demo-ticket-${handle.workflowId}`,
-      );
-      const sentAt = Date.now();
-      const answer = await handle.executeUpdate(submitCenRouteTicketUpdate, {
-        args: [{ ticketId, note: 'route configured by the demo support desk' }],
-      });
-      io.out(
-        `${prefix}support desk: ticket ${answer.ticketId} done, run notified (ticket ${answer.status}, ` +
-          `update answered in ${((Date.now() - sentAt) / 1000).toFixed(1)} s)`,
-      );
-      return;
-    }
-    await sleep(io.pollMs);
-  }
+/**
+ * Plays CEN support once the run has published its ticket (seen by the progress watcher, so the demo
+ * never queries the workflow from two places at once): pauses visibly, applies the route through the
+ * emulator, reports the ticket with the validated update.
+ */
+async function playSupportDesk(
+  emulator: EmulatorHandle,
+  handle: WorkflowHandle,
+  ticketRequested: Promise<TicketRequestView>,
+  prefix: string,
+): Promise<void> {
+  const view = await ticketRequested;
+  if (!view.parameters) throw new Error('support desk: the ticket request carries no parameters');
+  io.out(
+    `${prefix}support desk: ticket received, configuring the CEN route (pausing ${SUPPORT_DESK_PAUSE_MS / 1000} s)…`,
+  );
+  await sleep(SUPPORT_DESK_PAUSE_MS);
+  const { ticketId } = await fileCenRouteTicketWithEmulator(
+    emulator.url,
+    view.parameters,
+    `demo-ticket-${handle.workflowId}`,
+  );
+  const sentAt = Date.now();
+  const answer = await handle.executeUpdate(submitCenRouteTicketUpdate, {
+    args: [{ ticketId, note: 'route configured by the demo support desk' }],
+  });
+  io.out(
+    `${prefix}support desk: ticket ${answer.ticketId} done, run notified (ticket ${answer.status}, ` +
+      `update answered in ${((Date.now() - sentAt) / 1000).toFixed(1)} s)`,
+  );
 }
 
 async function runScenario(client: Client, emulator: EmulatorHandle, scenario: ScenarioName): Promise<TeardownReport> {
@@ -87,8 +91,16 @@ async function runScenario(client: Client, emulator: EmulatorHandle, scenario: S
     workflowId,
     args: [loadRunConfig(scenario)],
   });
-  const stop = watchProgress(handle, { intervalMs: io.pollMs, print: io.out, prefix });
-  const desk = scenario === 'cross-region' ? playSupportDesk(emulator, handle, prefix) : Promise.resolve();
+  let ticketRequested: (view: TicketRequestView) => void = () => undefined;
+  const ticketRequest = new Promise<TicketRequestView>((resolve) => (ticketRequested = resolve));
+  const stop = watchProgress(handle, {
+    intervalMs: io.pollMs,
+    print: io.out,
+    prefix,
+    onTicketRequest: ticketRequested,
+  });
+  const desk =
+    scenario === 'cross-region' ? playSupportDesk(emulator, handle, ticketRequest, prefix) : Promise.resolve();
   let result: AccessResult;
   try {
     [result] = await Promise.all([handle.result() as Promise<AccessResult>, desk]);

@@ -1,5 +1,11 @@
 import type { WorkflowHandle } from '@temporalio/client';
-import { progressQuery, ticketRequestQuery, type ProgressReport, type StepProgress } from '../workflows/messages';
+import {
+  progressQuery,
+  ticketRequestQuery,
+  type ProgressReport,
+  type StepProgress,
+  type TicketRequestView,
+} from '../workflows/messages';
 
 const MARK: Record<StepProgress['status'], string> = {
   pending: '·',
@@ -50,6 +56,8 @@ export interface WatchOptions {
   print: (line: string) => void;
   /** Prefix for every line (the demo tells its two scenarios apart). */
   prefix?: string;
+  /** Called once when the run publishes the CEN route ticket (the demo's support desk listens here). */
+  onTicketRequest?: (view: TicketRequestView) => void;
 }
 
 /**
@@ -84,6 +92,9 @@ export function watchProgress(handle: WorkflowHandle, options: WatchOptions): ()
         options.print(`${prefix}CEN route ticket needed: file a ticket with CEN support quoting`);
         for (const line of view.text.split('\n')) options.print(`${prefix}    ${line}`);
         options.print(`${prefix}then run: fc-apigw-vpc ticket ${report.workflowId} --ticket-id <id>`);
+        options.onTicketRequest?.(view);
+      } else {
+        ticketShown = false; // parameters not readable yet: look again next round
       }
     }
   };
