@@ -472,6 +472,22 @@ async function benchThroughput(session: Session, host: ServerHost, opts: BenchOp
   );
 }
 
+/** ListWorkflowExecutions / CountWorkflowExecutions cost with the memory phase's executions present. */
+async function benchVisibility(client: Client): Promise<(string | number)[][]> {
+  const query = `WorkflowType = 'sequentialActivitiesWorkflow' AND ExecutionStatus = 'Completed' AND StartTime > '2000-01-01T00:00:00Z'`;
+  let t = process.hrtime.bigint();
+  const { count } = await client.workflow.count(query);
+  const countMs = elapsedMs(t);
+  t = process.hrtime.bigint();
+  let listed = 0;
+  for await (const _ of client.workflow.list({ query, pageSize: 100 })) if (++listed >= 100) break;
+  console.log(`\nvisibility query: ${query}`);
+  return [
+    ['CountWorkflowExecutions', countMs, `${count} executions`],
+    ['ListWorkflowExecutions, first page of 100', elapsedMs(t), `${listed} executions`],
+  ];
+}
+
 /**
  * One journaled server runs the workload with eviction off; then closed histories are evicted on
  * demand, and finally the server is restarted on the same journal to time the replay.
@@ -481,6 +497,7 @@ async function benchMemory(workflowBundle: { code: string }, opts: BenchOptions)
   const dbFile = path.join(dir, 'bench.db');
   const n = opts.memoryWorkflows;
   const rows: (string | number)[][] = [];
+  let visibility: (string | number)[][] = [];
   const row = (label: string, stats: ServerStats, baseline: ServerStats, note: string) =>
     rows.push([
       label,
@@ -511,6 +528,7 @@ async function benchMemory(workflowBundle: { code: string }, opts: BenchOptions)
       reportRpcFailures('memory');
       const rate = (n / elapsedMs(t)) * 1000;
       row(`after ${n} workflows, histories in RAM`, await host.stats(), baseline, `${rate.toFixed(0)} workflows/s`);
+      visibility = await benchVisibility(session.client);
       const evicted = await host.evictClosedHistories();
       row('after evicting closed histories', await host.stats(), baseline, `${evicted} evicted`);
     } finally {
@@ -532,6 +550,7 @@ async function benchMemory(workflowBundle: { code: string }, opts: BenchOptions)
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
+  printTable(`visibility queries over ${n} closed executions`, ['RPC', 'ms', 'result'], visibility);
   printTable(
     `server memory, ${n} completed workflows (1 activity each, 200 in flight, journal on)`,
     ['state', 'RSS MB', 'heap after GC MB', 'external MB', 'heap KB/workflow', 'note'],
