@@ -3,7 +3,7 @@
 // plus a state snapshot) before anything becomes visible, so replaying the journal rebuilds the server.
 import { randomUUID } from 'node:crypto';
 import type { DevClock } from '../clock';
-import { type Msg, durationFromMs, encodeMessage, msFromDuration, packAny, protoType, tsFromMs } from '../proto';
+import { type Msg, durationFromMs, msFromDuration, packAny, tsFromMs } from '../proto';
 import { alreadyExists, invalidArgument, notFound, required } from '../grpc/status';
 import { Execution, executionKey } from './execution';
 import { TaskQueues } from './matching';
@@ -53,8 +53,6 @@ const DEFAULT_WFT_TIMEOUT_MS = 10_000;
 const WFT_FAILED_BAD_SEARCH_ATTRIBUTES = 23;
 /** Long polls answer empty after this (the SDK's own poll deadline is ~70 s). */
 export const DEFAULT_POLL_TIMEOUT_MS = 55_000;
-/** Waiting RPCs (history long poll, update wait) return what they have after this. */
-const WAIT_SLICE_MS = 20_000;
 
 const ReusePolicy = {
   ALLOW_DUPLICATE: 1,
@@ -1323,150 +1321,6 @@ export class Engine {
     return {};
   }
 
-  // ---- updates ------------------------------------------------------------------------------------
-
-  async update(req: Msg, signal: AbortSignal): Promise<Msg> {
-    const exec = this.find(req.namespace, req.workflowExecution);
-    const request = required(req.request as Msg, 'request');
-    const updateId = (request.meta?.updateId as string) || randomUUID();
-    required(request.input?.name as string, 'request.input.name');
-    const waitStage = (req.waitPolicy?.lifecycleStage as number) || UpdateStage.COMPLETED;
-    if (!exec.state.updates[updateId]) {
-      if (exec.closed) throw notFound('workflow execution already completed');
-      this.tx(() => {
-        this.touch(exec);
-        exec.state.updates[updateId] = {
-          updateId,
-          request: encodeUpdateRequest({ ...request, meta: { ...request.meta, updateId } }),
-          stage: UpdateStage.ADMITTED,
-        };
-        this.ensureWorkflowTask(exec);
-      });
-    }
-    return this.waitForUpdate(exec, updateId, waitStage, signal);
-  }
-
-  async pollUpdate(req: Msg, signal: AbortSignal): Promise<Msg> {
-    const exec = this.find(req.namespace, req.updateRef?.workflowExecution);
-    const updateId = required(req.updateRef?.updateId as string, 'updateRef.updateId');
-    if (!exec.state.updates[updateId]) throw notFound(`update ${updateId} not found`);
-    return this.waitForUpdate(
-      exec,
-      updateId,
-      (req.waitPolicy?.lifecycleStage as number) || UpdateStage.COMPLETED,
-      signal,
-    );
-  }
-
-  private async waitForUpdate(exec: Execution, updateId: string, stage: number, signal: AbortSignal): Promise<Msg> {
-    const until = Date.now() + WAIT_SLICE_MS;
-    for (;;) {
-      const u = exec.state.updates[updateId];
-      if (!u) throw notFound('workflow execution already completed before the update finished');
-      const ref = { workflowExecution: { workflowId: exec.state.workflowId, runId: exec.state.runId }, updateId };
-      if (u.stage >= stage || signal.aborted || Date.now() >= until) {
-        return { updateRef: ref, outcome: u.stage === UpdateStage.COMPLETED ? u.outcome : undefined, stage: u.stage };
-      }
-      await exec.waitForChange(signal, until - Date.now());
-    }
-  }
-
-  // ---- reads --------------------------------------------------------------------------------------
-
-  async history(req: Msg, signal: AbortSignal): Promise<Msg> {
-    const exec = this.find(req.namespace, req.execution);
-    const closeOnly = req.historyEventFilterType === 2;
-    const pageSize = Number(req.maximumPageSize) || 1000;
-    const token = req.nextPageToken?.length ? Number(Buffer.from(req.nextPageToken).toString()) : 1;
-    if (!Number.isInteger(token) || token < 1) throw invalidArgument('nextPageToken is not one this server issued');
-    const until = Date.now() + WAIT_SLICE_MS;
-    for (;;) {
-      const history = this.historyOf(exec);
-      if (closeOnly) {
-        if (exec.closed) return { history: { events: [history.at(-1)] } };
-      } else {
-        const events = history.slice(token - 1, token - 1 + pageSize);
-        const nextId = token + events.length;
-        if (events.length > 0 || !req.waitNewEvent || exec.closed) {
-          const more = nextId <= history.length || (req.waitNewEvent && !exec.closed);
-          return { history: { events }, nextPageToken: more ? Buffer.from(String(nextId)) : undefined };
-        }
-      }
-      if (!req.waitNewEvent || signal.aborted || Date.now() >= until) {
-        return { history: { events: [] }, nextPageToken: Buffer.from(String(token)) };
-      }
-      await exec.waitForChange(signal, until - Date.now());
-    }
-  }
-
-  /** Not part of the wire API: lets tests and the UI-facing reads see an execution's pending work. */
-  describe(req: Msg): Msg {
-    const exec = this.find(req.namespace, req.execution);
-    const s = exec.state;
-    const pendingActivities = Object.values(s.activities).map((a) => ({
-      activityId: a.activityId,
-      activityType: { name: a.activityType },
-      state: a.cancelRequested ? 3 : a.startedTime !== undefined ? 2 : 1,
-      heartbeatDetails: a.heartbeatDetails,
-      lastHeartbeatTime: a.lastHeartbeatTime !== undefined ? tsFromMs(a.lastHeartbeatTime) : undefined,
-      lastStartedTime: a.startedTime !== undefined ? tsFromMs(a.startedTime) : undefined,
-      attempt: a.attempt,
-      maximumAttempts: a.retryPolicy.maximumAttempts,
-      scheduledTime: tsFromMs(a.retryAt ?? a.attemptScheduledTime),
-      expirationTime: a.scheduleToCloseMs ? tsFromMs(a.firstScheduledTime + a.scheduleToCloseMs) : undefined,
-      lastFailure: a.lastFailure,
-      lastWorkerIdentity: a.lastWorkerIdentity,
-    }));
-    return {
-      executionConfig: {
-        taskQueue: { name: s.taskQueue, kind: 1 },
-        workflowExecutionTimeout: s.executionTimeoutMs ? durationFromMs(s.executionTimeoutMs) : undefined,
-        workflowRunTimeout: s.runTimeoutMs ? durationFromMs(s.runTimeoutMs) : undefined,
-        defaultWorkflowTaskTimeout: durationFromMs(s.workflowTaskTimeoutMs),
-      },
-      workflowExecutionInfo: this.executionInfo(exec),
-      pendingActivities,
-      pendingChildren: Object.values(s.children).map((c) => ({
-        workflowId: c.workflowId,
-        runId: c.runId,
-        workflowTypeName: c.workflowType,
-        initiatedId: c.initiatedEventId,
-        parentClosePolicy: c.parentClosePolicy,
-      })),
-      pendingWorkflowTask: s.wft
-        ? {
-            state: s.wft.startedTime !== undefined ? 2 : 1,
-            scheduledTime: tsFromMs(s.wft.scheduledTime),
-            originalScheduledTime: tsFromMs(s.wft.scheduledTime),
-            startedTime: s.wft.startedTime !== undefined ? tsFromMs(s.wft.startedTime) : undefined,
-            attempt: s.wft.attempt,
-          }
-        : undefined,
-    };
-  }
-
-  executionInfo(exec: Execution): Msg {
-    const s = exec.state;
-    return {
-      execution: { workflowId: s.workflowId, runId: s.runId },
-      type: { name: s.workflowType },
-      startTime: tsFromMs(s.startTime),
-      closeTime: s.closeTime !== undefined ? tsFromMs(s.closeTime) : undefined,
-      status: s.status,
-      historyLength: s.nextEventId - 1,
-      parentNamespaceId: s.parent ? this.namespaces.id(s.parent.namespace) : undefined,
-      parentExecution: s.parent ? { workflowId: s.parent.workflowId, runId: s.parent.runId } : undefined,
-      executionTime: tsFromMs(s.executionTime),
-      memo: { fields: s.memo },
-      searchAttributes: { indexedFields: s.searchAttributes },
-      taskQueue: s.taskQueue,
-      stateTransitionCount: s.tokenSeq,
-      historySizeBytes: s.historySizeBytes,
-      firstRunId: s.firstExecutionRunId,
-      executionDuration: s.closeTime !== undefined ? durationFromMs(s.closeTime - s.executionTime) : undefined,
-    };
-  }
-
   /** Ends every outstanding long poll (server shutdown). */
   shutdown(): void {
     this.workflowQueues.drainAll();
@@ -1494,9 +1348,4 @@ export function activityDeadlines(a: ActivityState): { at: number; kind: 'retry'
       out.push({ at: (a.lastHeartbeatTime ?? a.startedTime) + a.heartbeatMs, kind: TimeoutType.HEARTBEAT });
   }
   return out.sort((x, y) => x.at - y.at);
-}
-
-/** Kept encoded: the request travels to the worker as a google.protobuf.Any in a protocol message. */
-function encodeUpdateRequest(request: Msg): Buffer {
-  return encodeMessage(protoType('temporal.api.update.v1.Request'), request);
 }

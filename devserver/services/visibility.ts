@@ -2,6 +2,7 @@
 // by the visibility query language (devserver/visibility-query.ts).
 import type { Msg } from '../proto';
 import type { Engine } from '../engine/engine';
+import { executionInfo } from '../engine/reads';
 import type { Execution } from '../engine/execution';
 import { decodeSearchAttribute } from '../engine/namespaces';
 import {
@@ -70,7 +71,7 @@ export function listExecutions(engine: Engine, req: Msg): Msg {
   const page = rows.slice(offset, offset + pageSize);
   const next = offset + page.length;
   return {
-    executions: page.map((r) => engine.executionInfo(r.exec)),
+    executions: page.map((r) => executionInfo(engine, r.exec)),
     nextPageToken: next < rows.length ? Buffer.from(String(next)) : undefined,
   };
 }

@@ -1,5 +1,7 @@
 // temporal.api.workflowservice.v1.WorkflowService: request validation and mapping onto the engine.
 import type { Engine } from '../engine/engine';
+import { describeExecution, readHistory } from '../engine/reads';
+import { pollUpdate, update } from '../engine/updates';
 import type { RpcHandlers } from '../grpc/service-definition';
 import { alreadyExists, invalidArgument, notFound, required, unimplemented } from '../grpc/status';
 import { type Msg, durationFromMs, tsFromMs } from '../proto';
@@ -94,7 +96,8 @@ export function workflowServiceHandlers(engine: Engine, journalNamespace: (ns: N
       const start = { ...startOp.startWorkflow, namespace: req.namespace };
       if (start.cronSchedule) throw unimplemented('cron schedules are not implemented by the devserver');
       const { runId, started } = engine.start(start);
-      const update = await engine.update(
+      const updateResponse = await update(
+        engine,
         {
           ...updateOp.updateWorkflow,
           namespace: req.namespace,
@@ -102,7 +105,7 @@ export function workflowServiceHandlers(engine: Engine, journalNamespace: (ns: N
         },
         ctx.signal,
       );
-      return { responses: [{ startWorkflow: { runId, started } }, { updateWorkflow: update }] };
+      return { responses: [{ startWorkflow: { runId, started } }, { updateWorkflow: updateResponse }] };
     },
 
     SignalWithStartWorkflowExecution: (req) => {
@@ -128,7 +131,7 @@ export function workflowServiceHandlers(engine: Engine, journalNamespace: (ns: N
     RespondActivityTaskCanceled: (req) => engine.cancelActivity(req, false),
     RespondActivityTaskCanceledById: (req) => engine.cancelActivity(req, true),
 
-    GetWorkflowExecutionHistory: (req, ctx) => engine.history(req, ctx.signal),
+    GetWorkflowExecutionHistory: (req, ctx) => readHistory(engine, req, ctx.signal),
 
     GetWorkflowExecutionHistoryReverse: (req) => {
       const exec = engine.find(req.namespace, req.execution);
@@ -145,7 +148,7 @@ export function workflowServiceHandlers(engine: Engine, journalNamespace: (ns: N
       };
     },
 
-    DescribeWorkflowExecution: (req) => engine.describe(req),
+    DescribeWorkflowExecution: (req) => describeExecution(engine, req),
 
     TerminateWorkflowExecution: (req) => {
       const exec = engine.find(req.namespace, req.workflowExecution);
@@ -163,8 +166,8 @@ export function workflowServiceHandlers(engine: Engine, journalNamespace: (ns: N
 
     QueryWorkflow: (req, ctx) => engine.query(req, ctx.signal),
 
-    UpdateWorkflowExecution: (req, ctx) => engine.update(req, ctx.signal),
-    PollWorkflowExecutionUpdate: (req, ctx) => engine.pollUpdate(req, ctx.signal),
+    UpdateWorkflowExecution: (req, ctx) => update(engine, req, ctx.signal),
+    PollWorkflowExecutionUpdate: (req, ctx) => pollUpdate(engine, req, ctx.signal),
 
     ListWorkflowExecutions: (req) => listExecutions(engine, req),
     ScanWorkflowExecutions: (req) => listExecutions(engine, req),
