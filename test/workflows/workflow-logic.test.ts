@@ -117,13 +117,15 @@ describe('workflows against the FakeCloud test double', () => {
     });
   });
 
-  test('cross-region: waits for the ticket, publishes its parameters, reminds, ignores an empty signal, goes on with the signal', async () => {
+  test('cross-region: waits for the ticket, publishes its parameters, ignores an empty signal, goes on with the signal', async () => {
     const cloud = new FakeCloud();
     await h.withWorker(cloud.activities(), async (taskQueue) => {
       const handle = await h.client.workflow.start(crossRegionAccess, {
         taskQueue,
         workflowId: uniqueId('cross-late'),
-        args: [config('cross-region', { ticket: { reminderInterval: '300ms' } })],
+        // Reminders are checked in the deadline test: a reminder timer firing while the signal's workflow
+        // task runs hits a devserver race (CancelTimer dropped for a timer it had just fired).
+        args: [config('cross-region')],
       });
       const view = await eventually(async () => {
         const v = await handle.query(ticketRequestQuery);
@@ -143,11 +145,6 @@ describe('workflows against the FakeCloud test double', () => {
       const waitingProgress = await handle.query(progressQuery);
       assert.equal(waitingProgress.phase, 'waiting-for-cen-route-ticket');
       assert.equal(waitingProgress.steps.find((s) => s.name === 'cenRouteTicket')?.status, 'waiting');
-      // Reminders keep coming while nobody answers.
-      await eventually(
-        async () => ((await handle.query(progressQuery)).ticket?.remindersSent ?? 0) >= 2 || undefined,
-        'reminders',
-      );
 
       // A signal with an empty ticket id cannot be refused, but it is ignored.
       await handle.signal(cenRouteTicketFulfilledSignal, { ticketId: '' });
@@ -250,7 +247,7 @@ describe('workflows against the FakeCloud test double', () => {
       const progress = await handle.query(progressQuery);
       assert.equal(progress.phase, 'failed');
       assert.equal(progress.ticket?.status, 'expired');
-      assert.ok((progress.ticket?.remindersSent ?? 0) >= 1);
+      assert.ok((progress.ticket?.remindersSent ?? 0) >= 2, 'a reminder at every interval');
       assert.equal(progress.compensation?.complete, true);
       assert.deepEqual(await handle.query(inventoryQuery), []);
       await h.exportHistory(handle, 'cross-region-ticket-deadline');
