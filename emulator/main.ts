@@ -1,5 +1,6 @@
 /** `npm run emulator`: the emulator as a standalone process, configured from the environment. */
-import { startEmulator } from './index';
+import { startEmulator, type CodeExecution } from './index';
+import { parseCodeExecution } from './products/fc/settings';
 import { isTimingProfile } from './core/timing';
 
 function envNumber(name: string): number | undefined {
@@ -24,6 +25,11 @@ function regionPorts(raw: string | undefined): Record<string, number> | undefine
   return out;
 }
 
+function codeExecution(raw: string | undefined): CodeExecution | undefined {
+  if (!raw) return undefined;
+  return parseCodeExecution(raw, 'EMULATOR_FC_CODE_EXECUTION');
+}
+
 async function main(): Promise<void> {
   const profile = process.env.EMULATOR_PROFILE || 'fast';
   if (!isTimingProfile(profile)) throw new Error(`EMULATOR_PROFILE must be "fast" or "realistic", got "${profile}"`);
@@ -41,6 +47,7 @@ async function main(): Promise<void> {
     logRequests: process.env.EMULATOR_LOG_REQUESTS !== '0',
     strictIdempotency: process.env.EMULATOR_STRICT_IDEMPOTENCY === '1',
     regionPorts: regionPorts(process.env.EMULATOR_REGION_PORTS),
+    fcCodeExecution: codeExecution(process.env.EMULATOR_FC_CODE_EXECUTION),
   });
   console.log(
     `Alibaba Cloud emulator on ${emulator.url} (profile ${emulator.profile} x${emulator.timeScale}, account ${emulator.accountId}, ` +

@@ -163,6 +163,8 @@ export function roaRequest(
   opts: {
     method: string;
     path: string;
+    /** Signed as `path?k=v&...` (sorted, decoded), sent percent-encoded. */
+    query?: Record<string, string>;
     body?: string;
     host?: string;
     secret?: string;
@@ -190,10 +192,13 @@ export function roaRequest(
     .sort()
     .map((h) => `${h}:${headers[h]}\n`)
     .join('');
-  const stringToSign = `${opts.method}\n${headers.accept}\n${headers['content-md5']}\n${headers['content-type']}\n${headers.date}\n${acs}${opts.path}`;
+  const keys = Object.keys(opts.query ?? {}).sort();
+  const resource = keys.length ? `${opts.path}?${keys.map((k) => `${k}=${opts.query?.[k]}`).join('&')}` : opts.path;
+  const stringToSign = `${opts.method}\n${headers.accept}\n${headers['content-md5']}\n${headers['content-type']}\n${headers.date}\n${acs}${resource}`;
   const signature = createHmac('sha1', opts.secret ?? SECRET)
     .update(stringToSign)
     .digest('base64');
   headers.authorization = `acs ${AK}:${signature}`;
-  return send(baseUrl, { method: opts.method, path: opts.path, headers, body: opts.body });
+  const search = keys.length ? `?${new URLSearchParams(opts.query).toString()}` : '';
+  return send(baseUrl, { method: opts.method, path: opts.path + search, headers, body: opts.body });
 }

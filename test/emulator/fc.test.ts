@@ -1,20 +1,18 @@
 import assert from 'node:assert/strict';
-import { createHash, createHmac, randomUUID } from 'node:crypto';
-import { request } from 'node:http';
 import { Readable } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
-import { crc32, deflateRawSync } from 'node:zlib';
 import Fc, * as $Fc from '@alicloud/fc20230330';
 import { $OpenApiUtil } from '@alicloud/openapi-core';
 import { startEmulator } from '../../emulator';
 import type { EmulatorHandle, ProductName } from '../../emulator';
 import { crc64 } from '../../emulator/products/fc/crc64';
 import { readZip, ZipFormatError } from '../../emulator/products/fc/zip';
+import { SECRET, type RawResponse } from './core-signers';
+import { FUNCTIONS, fcCall, zipOf } from './fc-fixtures';
 
 /** FC 3.0 (ROA, 2023-03-30) over HTTP: function CRUD, validation against VPC/ECS/RAM, invocations. */
 
 const REGION = 'cn-shanghai';
-const SECRET = 'emulator-secret-do-not-use-in-production';
 let emu: EmulatorHandle;
 
 before(async () => {
@@ -24,112 +22,13 @@ before(async () => {
 });
 after(() => emu.close());
 
-interface Answer {
-  status: number;
-  headers: Record<string, string | string[] | undefined>;
-  text: string;
-  json: Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
-}
+type Answer = RawResponse & { json: Record<string, any> }; // eslint-disable-line @typescript-eslint/no-explicit-any
 
-/** A ROA call signed as Alibaba documents it (HMAC-SHA1 of the canonical request, plain secret). */
-function fc(
+const fc = (
   method: string,
   path: string,
   opts: { body?: unknown; raw?: string; query?: Record<string, string>; headers?: Record<string, string> } = {},
-): Promise<Answer> {
-  const body = opts.raw ?? (opts.body === undefined ? '' : JSON.stringify(opts.body));
-  const headers: Record<string, string> = {
-    accept: 'application/json',
-    date: new Date().toUTCString(),
-    'content-type': 'application/json',
-    'content-md5': createHash('md5').update(body).digest('base64'),
-    host: `${emu.accountId}.${REGION}.fc.aliyuncs.com`,
-    'x-acs-signature-method': 'HMAC-SHA1',
-    'x-acs-signature-nonce': randomUUID(),
-    'x-acs-signature-version': '1.0',
-    'x-acs-version': '2023-03-30',
-    ...opts.headers,
-  };
-  const query = opts.query ?? {};
-  const keys = Object.keys(query).sort();
-  const resource = keys.length ? `${path}?${keys.map((k) => `${k}=${query[k]}`).join('&')}` : path;
-  const acs = Object.keys(headers)
-    .filter((h) => h.startsWith('x-acs-'))
-    .sort()
-    .map((h) => `${h}:${headers[h]}\n`)
-    .join('');
-  const toSign = `${method}\n${headers.accept}\n${headers['content-md5']}\n${headers['content-type']}\n${headers.date}\n${acs}${resource}`;
-  headers.authorization = `acs ${emu.accessKeyId}:${createHmac('sha1', SECRET).update(toSign).digest('base64')}`;
-  const search = keys.length ? `?${new URLSearchParams(query).toString()}` : '';
-  return new Promise((resolve, reject) => {
-    const req = request(
-      {
-        host: '127.0.0.1',
-        port: emu.port,
-        method,
-        path: path + search,
-        headers: { ...headers, 'content-length': Buffer.byteLength(body) },
-      },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => {
-          const text = Buffer.concat(chunks).toString('utf8');
-          let json = {};
-          try {
-            json = JSON.parse(text) as Record<string, unknown>;
-          } catch {
-            // not JSON (a function's raw answer)
-          }
-          resolve({ status: res.statusCode ?? 0, headers: res.headers, text, json });
-        });
-      },
-    );
-    req.on('error', reject);
-    req.end(body);
-  });
-}
-
-/** A deflated ZIP (one entry per file), built independently of the emulator's reader. */
-function zipOf(files: Record<string, string>): string {
-  const locals: Buffer[] = [];
-  const centrals: Buffer[] = [];
-  let offset = 0;
-  for (const [name, text] of Object.entries(files)) {
-    const data = Buffer.from(text);
-    const packed = deflateRawSync(data);
-    const fileName = Buffer.from(name);
-    const local = Buffer.alloc(30);
-    local.writeUInt32LE(0x04034b50, 0);
-    local.writeUInt16LE(20, 4);
-    local.writeUInt16LE(8, 8);
-    local.writeUInt32LE(crc32(data), 14);
-    local.writeUInt32LE(packed.length, 18);
-    local.writeUInt32LE(data.length, 22);
-    local.writeUInt16LE(fileName.length, 26);
-    const central = Buffer.alloc(46);
-    central.writeUInt32LE(0x02014b50, 0);
-    central.writeUInt16LE(20, 4);
-    central.writeUInt16LE(20, 6);
-    central.writeUInt16LE(8, 10);
-    central.writeUInt32LE(crc32(data), 16);
-    central.writeUInt32LE(packed.length, 20);
-    central.writeUInt32LE(data.length, 24);
-    central.writeUInt16LE(fileName.length, 28);
-    central.writeUInt32LE(offset, 42);
-    locals.push(local, fileName, packed);
-    centrals.push(central, fileName);
-    offset += 30 + fileName.length + packed.length;
-  }
-  const directory = Buffer.concat(centrals);
-  const end = Buffer.alloc(22);
-  end.writeUInt32LE(0x06054b50, 0);
-  end.writeUInt16LE(Object.keys(files).length, 8);
-  end.writeUInt16LE(Object.keys(files).length, 10);
-  end.writeUInt32LE(directory.length, 12);
-  end.writeUInt32LE(offset, 16);
-  return Buffer.concat([...locals, directory, end]).toString('base64');
-}
+): Promise<Answer> => fcCall(emu, REGION, method, path, opts);
 
 const PYTHON = `
 import json, os
@@ -152,7 +51,6 @@ function insert(product: ProductName, type: string, id: string, status: string, 
 }
 
 const roleArn = (name: string) => `acs:ram::${emu.accountId}:role/${name}`;
-const FUNCTIONS = '/2023-03-30/functions';
 
 describe('FC 3.0', () => {
   before(() => {

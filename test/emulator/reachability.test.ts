@@ -1,28 +1,34 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterEach, beforeEach, describe, it } from 'node:test';
-import { crc32, deflateRawSync } from 'node:zlib';
 import { startEmulator } from '../../emulator';
 import type { EmulatorHandle, ProductName, RoaRequest } from '../../emulator';
 import { products } from '../../emulator/products';
 import { fcProduct } from '../../emulator/products/fc';
 import { evaluateReachability } from '../../emulator/products/fc/reachability';
 import { setCodeExecution } from '../../emulator/products/fc/settings';
+import { zipOf } from './fc-fixtures';
+import {
+  commonBreaks,
+  EGRESS,
+  GROUP,
+  INSTANCE,
+  patch as patchRecord,
+  PROJECT_FUNCTION,
+  scenario1 as buildScenario1,
+  scenario2 as buildScenario2,
+  scenario2Breaks,
+  SH,
+  URL_OK,
+  userData,
+  VPC_DOMAIN,
+  ZJK,
+} from './reachability-fixtures';
 
 /*
  * The reachability chain of the runbook, built record by record (the shapes of the team's
  * emulator-records table), then broken one link at a time. The pure model is checked for every link;
  * real Python (the project's own function, and a raw-socket one) is checked through InvokeFunction.
  */
-
-const SH = 'cn-shanghai';
-const ZJK = 'cn-zhangjiakou';
-const EGRESS = '100.104.255.128/26';
-const INSTANCE = 'apigateway-sh-0123456789ab';
-const GROUP = 'f'.repeat(32);
-const VPC_DOMAIN = `${GROUP}-${SH}-vpc.alicloudapi.com`;
-const URL_OK = `http://${VPC_DOMAIN}/web/cloudapi`;
 
 let emu: EmulatorHandle;
 beforeEach(async () => {
@@ -32,380 +38,12 @@ beforeEach(async () => {
 });
 afterEach(() => emu.close());
 
-function insert(
-  product: ProductName,
-  type: string,
-  id: string,
-  region: string,
-  status: string,
-  attrs: Record<string, unknown>,
-) {
-  emu.store.insert({ product, type, id, region, status, attrs });
-}
-
 const patch = (type: string, id: string, attrs: Record<string, unknown>, status?: string) =>
-  emu.store.update(type, id, { attrs, ...(status ? { status } : {}) });
-
-const userData = Buffer.from('#!/bin/bash\nPORT=8080 API_PATH=/web/cloudapi nohup python3 service.py &\n').toString(
-  'base64',
-);
-
-/**
- * The gateway side, shared by both scenarios: dedicated instance bound to vpc-api-access, a group with
- * its VPC domain on, a VPC authorization for the backend ECS (tcp 8080 open to the egress CIDR) and an
- * anonymous API deployed to RELEASE.
- */
-function buildGatewaySide(): void {
-  insert('vpc', 'Vpc', 'vpc-api-access', SH, 'Available', { cidrBlock: '192.168.0.0/16' });
-  insert('vpc', 'VSwitch', 'vsw-api-access', SH, 'Available', { vpcId: 'vpc-api-access', zoneId: `${SH}-b` });
-  insert('vpc', 'Vpc', 'vpc-backend-1', SH, 'Available', { cidrBlock: '172.16.0.0/16' });
-  insert('ecs', 'SecurityGroup', 'sg-backend', SH, 'Available', {
-    vpcId: 'vpc-backend-1',
-    rules: [
-      {
-        direction: 'ingress',
-        ipProtocol: 'tcp',
-        portRange: '8080/8080',
-        sourceCidrIp: EGRESS,
-        policy: 'accept',
-        priority: 1,
-      },
-    ],
-  });
-  insert('ecs', 'EcsInstance', 'i-backend', SH, 'Running', {
-    vpcId: 'vpc-backend-1',
-    vSwitchId: 'vsw-backend',
-    securityGroupIds: ['sg-backend'],
-    privateIpAddress: '172.16.1.10',
-    userData,
-  });
-  insert('cloudapi', 'ApiGatewayInstance', INSTANCE, SH, 'RUNNING', {
-    instanceSpec: 'api.s1.small',
-    instanceType: 'VPC_DEDICATED',
-    zoneId: `${SH}-b`,
-    vpcEgressAddress: EGRESS,
-    httpsPolicy: 'HTTPS2_TLS1_0',
-    chargeType: 'PostPaid',
-    boundVpc: { vpcId: 'vpc-api-access', vSwitchId: 'vsw-api-access', vpcOwnerId: emu.accountId },
-  });
-  insert('cloudapi', 'ApiGroup', GROUP, SH, 'NORMAL', {
-    instanceId: INSTANCE,
-    groupName: 'fc_access',
-    description: '',
-    basePath: '/',
-    subDomain: `${GROUP}-${SH}.alicloudapi.com`,
-    vpcDomain: VPC_DOMAIN,
-    vpcIntranetEnable: true,
-    internetEnable: false,
-    modifiedAt: new Date().toISOString(),
-  });
-  insert('cloudapi', 'VpcAccess', 'backend_8080', SH, 'Available', {
-    name: 'backend_8080',
-    vpcAccessId: 'a'.repeat(32),
-    vpcId: 'vpc-backend-1',
-    instanceId: 'i-backend',
-    port: 8080,
-    region: SH,
-    description: '',
-  });
-  const requestConfig = {
-    RequestProtocol: 'HTTP',
-    RequestHttpMethod: 'GET',
-    RequestPath: '/web/cloudapi',
-    RequestMode: 'PASSTHROUGH',
-  };
-  const serviceConfig = {
-    ServiceProtocol: 'HTTP',
-    ServiceHttpMethod: 'GET',
-    ServicePath: '/web/cloudapi',
-    ServiceTimeout: 10000,
-    ServiceVpcEnable: 'TRUE',
-    VpcConfig: { Name: 'backend_8080', VpcId: 'vpc-backend-1', InstanceId: 'i-backend', Port: 8080 },
-  };
-  insert('cloudapi', 'Api', 'b'.repeat(32), SH, 'NORMAL', {
-    groupId: GROUP,
-    apiName: 'web_cloudapi',
-    description: '',
-    visibility: 'PRIVATE',
-    authType: 'ANONYMOUS',
-    resultType: 'JSON',
-    requestConfig,
-    serviceConfig,
-    deployedStages: {
-      RELEASE: {
-        deployedAt: '',
-        description: '',
-        effectiveVersion: '1',
-        requestConfig,
-        serviceConfig,
-        authType: 'ANONYMOUS',
-      },
-    },
-    modifiedAt: new Date().toISOString(),
-  });
-  // Long enough for cloud-init on the ECS instance to have the service up.
-  emu.advanceClock(10 * 60_000);
-  insert('ram', 'RamRole', 'fc-vpc-role', SH, 'Active', {
-    assumeRolePolicyDocument: JSON.stringify({
-      Statement: [{ Action: 'sts:AssumeRole', Effect: 'Allow', Principal: { Service: ['fc.aliyuncs.com'] } }],
-      Version: '1',
-    }),
-    policies: [{ policyName: 'AliyunECSNetworkInterfaceManagementAccess', policyType: 'System' }],
-  });
-}
-
-function insertFunction(region: string, vpcId: string, code: string, handler = 'index.handler'): void {
-  insert('vpc', 'VSwitch', `vsw-fc-${region}`, region, 'Available', { vpcId, zoneId: `${region}-a` });
-  insert('ecs', 'SecurityGroup', `sg-fc-${region}`, region, 'Available', { vpcId, rules: [] });
-  insert('fc', 'FcFunction', 'caller', region, 'Active', {
-    functionId: 'id',
-    runtime: 'python3.10',
-    handler,
-    role: `acs:ram::${emu.accountId}:role/fc-vpc-role`,
-    vpcConfig: { vpcId, vSwitchIds: [`vsw-fc-${region}`], securityGroupId: `sg-fc-${region}` },
-    internetAccess: false,
-    code,
-    codeSize: 0,
-    codeChecksum: '0',
-    environmentVariables: { API_URL: URL_OK, TIMEOUT_SECONDS: '5' },
-    timeout: 30,
-    memorySize: 512,
-    cpu: 0.35,
-    diskSize: 512,
-    instanceConcurrency: 1,
-    description: '',
-    lastModifiedTime: '',
-    lastUpdateStatus: 'Successful',
-    updateDoneAt: 0,
-  });
-}
-
-/** Scenario 1: the function runs in vpc-api-access, the VPC the instance is bound to. */
-function scenario1(code = ''): void {
-  buildGatewaySide();
-  insertFunction(SH, 'vpc-api-access', code);
-}
-
-/** Scenario 2: the function runs in vpc-fc-access (Zhangjiakou), joined to vpc-api-access by a CEN. */
-function scenario2(code = ''): void {
-  buildGatewaySide();
-  insert('vpc', 'Vpc', 'vpc-fc-access', ZJK, 'Available', { cidrBlock: '10.10.0.0/16' });
-  insertFunction(ZJK, 'vpc-fc-access', code);
-  insert('cbn', 'Cen', 'cen-1', 'global', 'Active', { description: '', protectionLevel: 'REDUCED' });
-  for (const [vpcId, region] of [
-    ['vpc-api-access', SH],
-    ['vpc-fc-access', ZJK],
-  ] as const) {
-    insert('cbn', 'CenAttachment', `cen-1/${vpcId}`, region, 'Attached', {
-      cenId: 'cen-1',
-      childInstanceId: vpcId,
-      childInstanceType: 'VPC',
-      childInstanceRegionId: region,
-    });
-  }
-  insert('cbn', 'CenInterRegionBandwidthLimit', `cen-1/${SH}/${ZJK}`, SH, 'Active', {
-    cenId: 'cen-1',
-    localRegionId: SH,
-    oppositeRegionId: ZJK,
-    bandwidthLimit: 2,
-  });
-  insert('cbn', 'CenRouteService', `cen-1/${EGRESS}/${SH}/${ZJK}`, SH, 'Active', {
-    cenId: 'cen-1',
-    host: EGRESS,
-    hostRegionId: SH,
-    hostVpcId: 'vpc-api-access',
-    accessRegionId: ZJK,
-  });
-}
+  patchRecord(emu, type, id, attrs, status);
+const scenario1 = (code = '') => buildScenario1(emu, code);
+const scenario2 = (code = '') => buildScenario2(emu, code);
 
 const check = (url = URL_OK) => evaluateReachability(emu.store, emu.context, { functionName: 'caller', url });
-
-interface Break {
-  link: string;
-  apply: () => void;
-  url?: string;
-  symptom: string;
-  missingLink: string;
-}
-
-const commonBreaks: Break[] = [
-  {
-    link: 'SG rule',
-    apply: () => patch('SecurityGroup', 'sg-backend', { rules: [] }),
-    symptom: 'http-504',
-    missingLink: 'security-group',
-  },
-  {
-    link: 'SG rule shadowed by a drop of higher priority',
-    apply: () =>
-      patch('SecurityGroup', 'sg-backend', {
-        rules: [
-          {
-            direction: 'ingress',
-            ipProtocol: 'tcp',
-            portRange: '8080/8080',
-            sourceCidrIp: EGRESS,
-            policy: 'accept',
-            priority: 10,
-          },
-          {
-            direction: 'ingress',
-            ipProtocol: 'all',
-            portRange: '-1/-1',
-            sourceCidrIp: '0.0.0.0/0',
-            policy: 'drop',
-            priority: 1,
-          },
-        ],
-      }),
-    symptom: 'http-504',
-    missingLink: 'security-group',
-  },
-  {
-    link: 'SG rule for a narrower source than the egress CIDR',
-    apply: () =>
-      patch('SecurityGroup', 'sg-backend', {
-        rules: [
-          {
-            direction: 'ingress',
-            ipProtocol: 'tcp',
-            portRange: '8080/8080',
-            sourceCidrIp: '100.104.255.128/28',
-            policy: 'accept',
-            priority: 1,
-          },
-        ],
-      }),
-    symptom: 'http-504',
-    missingLink: 'security-group',
-  },
-  {
-    link: 'binding',
-    apply: () => patch('ApiGatewayInstance', INSTANCE, { boundVpc: undefined }),
-    symptom: 'timeout',
-    missingLink: 'vpc-binding',
-  },
-  {
-    link: 'instance rebinding',
-    apply: () => patch('ApiGatewayInstance', INSTANCE, {}, 'MODIFYING'),
-    symptom: 'timeout',
-    missingLink: 'gateway-instance',
-  },
-  {
-    link: 'VPC subdomain',
-    apply: () => patch('ApiGroup', GROUP, { vpcIntranetEnable: false, vpcDomain: undefined }),
-    symptom: 'dns-failure',
-    missingLink: 'vpc-subdomain',
-  },
-  {
-    link: 'deployment',
-    apply: () => patch('Api', 'b'.repeat(32), { deployedStages: {} }),
-    symptom: 'http-404',
-    missingLink: 'api-deployment',
-  },
-  {
-    link: 'request path (wrong URL)',
-    apply: () => undefined,
-    url: `http://${VPC_DOMAIN}/web/other`,
-    symptom: 'http-404',
-    missingLink: 'api-path',
-  },
-  {
-    link: 'VPC access',
-    apply: () => emu.store.remove('VpcAccess', 'backend_8080'),
-    symptom: 'http-504',
-    missingLink: 'vpc-access',
-  },
-  {
-    link: 'ECS running',
-    apply: () => patch('EcsInstance', 'i-backend', {}, 'Stopped'),
-    symptom: 'http-504',
-    missingLink: 'ecs-instance',
-  },
-  {
-    link: 'service on 8080',
-    apply: () =>
-      patch('EcsInstance', 'i-backend', { userData: Buffer.from('#!/bin/bash\necho idle\n').toString('base64') }),
-    symptom: 'http-504',
-    missingLink: 'backend-service',
-  },
-  {
-    link: 'role policy',
-    apply: () => patch('RamRole', 'fc-vpc-role', { policies: [] }),
-    symptom: 'timeout',
-    missingLink: 'role-policy',
-  },
-  {
-    link: 'service still starting (ECS instance just created)',
-    apply: () => {
-      const ecs = emu.store.get('EcsInstance', 'i-backend');
-      if (!ecs) throw new Error('no backend instance');
-      emu.store.remove('EcsInstance', ecs.id);
-      emu.store.insert({ ...ecs });
-    },
-    symptom: 'http-504',
-    missingLink: 'backend-service',
-  },
-  {
-    link: 'port (8080 instead of 80)',
-    apply: () => undefined,
-    url: `http://${VPC_DOMAIN}:8080/web/cloudapi`,
-    symptom: 'connection-refused',
-    missingLink: 'port',
-  },
-  {
-    link: 'internet subdomain from a VPC-only function',
-    apply: () => patch('ApiGroup', GROUP, { internetEnable: true }),
-    url: `http://${GROUP}-${SH}.alicloudapi.com/web/cloudapi`,
-    symptom: 'timeout',
-    missingLink: 'internet-access',
-  },
-];
-
-const scenario2Breaks: Break[] = [
-  {
-    link: 'route service',
-    apply: () => emu.store.remove('CenRouteService', `cen-1/${EGRESS}/${SH}/${ZJK}`),
-    symptom: 'timeout',
-    missingLink: 'cen-route-service',
-  },
-  {
-    link: 'route service still Creating',
-    apply: () => patch('CenRouteService', `cen-1/${EGRESS}/${SH}/${ZJK}`, {}, 'Creating'),
-    symptom: 'timeout',
-    missingLink: 'cen-route-service',
-  },
-  {
-    link: 'route service for another access region',
-    apply: () => patch('CenRouteService', `cen-1/${EGRESS}/${SH}/${ZJK}`, { accessRegionId: 'cn-beijing' }),
-    symptom: 'timeout',
-    missingLink: 'cen-route-service',
-  },
-  {
-    link: "the function VPC's attachment",
-    apply: () => emu.store.remove('CenAttachment', 'cen-1/vpc-fc-access'),
-    symptom: 'timeout',
-    missingLink: 'cen-attachment',
-  },
-  {
-    link: "the gateway VPC's attachment (Detaching)",
-    apply: () => patch('CenAttachment', 'cen-1/vpc-api-access', {}, 'Detaching'),
-    symptom: 'timeout',
-    missingLink: 'cen-attachment',
-  },
-  {
-    link: 'inter-region bandwidth',
-    apply: () => patch('CenInterRegionBandwidthLimit', `cen-1/${SH}/${ZJK}`, { bandwidthLimit: 0 }),
-    symptom: 'timeout',
-    missingLink: 'cen-bandwidth',
-  },
-  {
-    link: 'inter-region bandwidth still Modifying',
-    apply: () => patch('CenInterRegionBandwidthLimit', `cen-1/${SH}/${ZJK}`, {}, 'Modifying'),
-    symptom: 'timeout',
-    missingLink: 'cen-bandwidth',
-  },
-];
 
 describe('reachability model (pure)', () => {
   it('Scenario 1: the full chain answers with the backend', () => {
@@ -420,7 +58,7 @@ describe('reachability model (pure)', () => {
   for (const broken of commonBreaks) {
     it(`Scenario 1, broken: ${broken.link} → ${broken.symptom} (${broken.missingLink})`, () => {
       scenario1();
-      broken.apply();
+      broken.apply(emu);
       const verdict = check(broken.url);
       assert.deepEqual(
         { symptom: verdict.symptom, missingLink: verdict.missingLink },
@@ -460,7 +98,7 @@ describe('reachability model (pure)', () => {
   ]) {
     it(`Scenario 2, broken: ${broken.link} → ${broken.symptom} (${broken.missingLink})`, () => {
       scenario2();
-      broken.apply();
+      broken.apply(emu);
       const verdict = check(broken.url);
       assert.deepEqual(
         { symptom: verdict.symptom, missingLink: verdict.missingLink },
@@ -469,49 +107,6 @@ describe('reachability model (pure)', () => {
       );
     });
   }
-});
-
-function zipOf(files: Record<string, string>): string {
-  const locals: Buffer[] = [];
-  const centrals: Buffer[] = [];
-  let offset = 0;
-  for (const [name, text] of Object.entries(files)) {
-    const data = Buffer.from(text);
-    const packed = deflateRawSync(data);
-    const fileName = Buffer.from(name);
-    const local = Buffer.alloc(30);
-    local.writeUInt32LE(0x04034b50, 0);
-    local.writeUInt16LE(20, 4);
-    local.writeUInt16LE(8, 8);
-    local.writeUInt32LE(crc32(data), 14);
-    local.writeUInt32LE(packed.length, 18);
-    local.writeUInt32LE(data.length, 22);
-    local.writeUInt16LE(fileName.length, 26);
-    const central = Buffer.alloc(46);
-    central.writeUInt32LE(0x02014b50, 0);
-    central.writeUInt16LE(8, 10);
-    central.writeUInt32LE(crc32(data), 16);
-    central.writeUInt32LE(packed.length, 20);
-    central.writeUInt32LE(data.length, 24);
-    central.writeUInt16LE(fileName.length, 28);
-    central.writeUInt32LE(offset, 42);
-    locals.push(local, fileName, packed);
-    centrals.push(central, fileName);
-    offset += 30 + fileName.length + packed.length;
-  }
-  const directory = Buffer.concat(centrals);
-  const end = Buffer.alloc(22);
-  end.writeUInt32LE(0x06054b50, 0);
-  end.writeUInt16LE(Object.keys(files).length, 8);
-  end.writeUInt16LE(Object.keys(files).length, 10);
-  end.writeUInt32LE(directory.length, 12);
-  end.writeUInt32LE(offset, 16);
-  return Buffer.concat([...locals, directory, end]).toString('base64');
-}
-
-/** The project's function, as the product ships it. */
-const PROJECT_FUNCTION = zipOf({
-  'index.py': readFileSync(join(__dirname, '../../activities/assets/fc-function/index.py'), 'utf8'),
 });
 
 /** A function that opens a raw TCP connection, to see the socket-level errors. */

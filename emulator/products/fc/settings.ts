@@ -31,7 +31,7 @@ interface FcState {
 const MAX_TRACES = 50;
 const states = new WeakMap<ResourceStore, FcState>();
 
-function parseCodeExecution(value: unknown, where: string): CodeExecution {
+export function parseCodeExecution(value: unknown, where: string): CodeExecution {
   if (value === 'auto' || value === 'python' || value === 'model') return value;
   throw new Error(`${where} must be auto, python or model, got ${JSON.stringify(value)}`);
 }
