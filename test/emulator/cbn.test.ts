@@ -279,6 +279,9 @@ describe('emulator CBN (CEN) 2017-09-12', () => {
       );
       assert.match(bwp.ExpiredTime, /Z$/);
       assert.deepEqual((await describeCen(cenId)).CenBandwidthPackageIds, { CenBandwidthPackageId: [prepaid] });
+      // Associating it again with the same CEN (a retry whose answer was lost) succeeds and changes nothing.
+      await h.cbn('AssociateCenBandwidthPackage', { CenId: cenId, CenBandwidthPackageId: prepaid });
+      assert.deepEqual((await describeCen(cenId)).CenBandwidthPackageIds, { CenBandwidthPackageId: [prepaid] });
 
       const otherCen = await activeCen();
       await expectError(

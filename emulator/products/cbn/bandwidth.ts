@@ -73,8 +73,10 @@ const associateCenBandwidthPackage: RpcHandler = (req, ctx) => {
   const p = RpcParams.of(req);
   const cen = requireCen(ctx, p.required('CenId'));
   const bwp = requireBandwidthPackage(ctx, p.required('CenBandwidthPackageId'));
-  requireCenActive(cen);
   const current = attr<string | undefined>(bwp, 'cenId');
+  // The same association again (a retry whose first answer was lost) is done already: succeed, change nothing.
+  if (current === cen.id) return {};
+  requireCenActive(cen);
   if (current !== undefined) {
     throw badRequest(
       'InvalidOperation.BwpInstanceStatus',
