@@ -94,6 +94,11 @@ const CODE_RULES: ReadonlyArray<readonly [CodeMatcher, ErrorKind, boolean]> = [
   ['InvalidOperation.ChildInstanceAttached', 'already-exists', false],
   [/AlreadyExists?$/, 'already-exists', false],
   [/^EntityNotExist(\.|$)/, 'not-found', false],
+  // CBN names a missing CEN, child-instance attachment or bandwidth package after the parameter
+  // (HTTP 400). For deletes and detaches that means done; for creates it is as final as bad input.
+  ['ParameterCenInstanceId', 'not-found', false],
+  ['ParameterInstanceId', 'not-found', false],
+  ['ParameterBwpInstanceId', 'not-found', false],
   [/\.NotFound$/, 'not-found', false],
   [/NotFound$/, 'not-found', false],
   [/^NotFound/, 'not-found', false],

@@ -395,6 +395,41 @@ describe('typed clients against the emulator', () => {
       }),
     );
     assert.equal(again.isNotFound, true, `${again.code} means already gone`);
+
+    // The rest of the CEN teardown: each call a second time (a retried activity) reads as "already gone".
+    const reassociated = await cloud.cbn.associateCenBandwidthPackage({ CenId, CenBandwidthPackageId });
+    assert.ok(reassociated.RequestId, 'associating the same package again is a no-op success');
+    await cloud.cbn.setCenInterRegionBandwidthLimit({
+      CenId,
+      LocalRegionId: REGION,
+      OppositeRegionId: 'cn-zhangjiakou',
+      BandwidthLimit: 0,
+    });
+    settle();
+    await cloud.cbn.unassociateCenBandwidthPackage({ CenId, CenBandwidthPackageId });
+    await cloud.cbn.deleteCenBandwidthPackage({ CenBandwidthPackageId });
+    const packageGone = await failure(cloud.cbn.deleteCenBandwidthPackage({ CenBandwidthPackageId }));
+    assert.deepEqual([packageGone.code, packageGone.isNotFound], ['ParameterBwpInstanceId', true]);
+    const detach = (vpcId: string, region: string) =>
+      cloud.cbn.detachCenChildInstance({
+        CenId,
+        ChildInstanceId: vpcId,
+        ChildInstanceType: 'VPC',
+        ChildInstanceRegionId: region,
+      });
+    for (const [vpcId, region] of [
+      [hostVpc, REGION],
+      [accessVpc, 'cn-zhangjiakou'],
+    ] as const) {
+      await detach(vpcId, region);
+      settle();
+      const detached = await failure(detach(vpcId, region));
+      assert.deepEqual([detached.code, detached.isNotFound], ['ParameterInstanceId', true]);
+    }
+    await cloud.cbn.deleteCen({ CenId });
+    settle();
+    const cenGone = await failure(cloud.cbn.deleteCen({ CenId }));
+    assert.deepEqual([cenGone.code, cenGone.isNotFound, cenGone.retryable], ['ParameterCenInstanceId', true, false]);
   });
 
   it('FC 3.0: create → Pending → Active, list by prefix, already exists, delete, not found', async () => {
