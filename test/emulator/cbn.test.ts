@@ -551,6 +551,44 @@ describe('emulator CBN (CEN) 2017-09-12', () => {
       await expectError(h, h.cbn('DeleteRouteServiceInCen', del), 'InvalidOperation.RouteServiceNotExist');
     });
 
+    it('a repeated ClientToken returns the first answer: one bandwidth package, one route service entry', async () => {
+      const { cenId, nearVpc } = await twoRegionCen();
+      const bwp = {
+        Bandwidth: 2,
+        GeographicRegionAId: 'China',
+        GeographicRegionBId: 'China',
+        BandwidthPackageChargeType: 'POSTPAY',
+        Name: 'bwp-token',
+        ClientToken: 'tok-bwp',
+      };
+      const first = await h.cbn('CreateCenBandwidthPackage', bwp);
+      const again = await h.cbn('CreateCenBandwidthPackage', bwp);
+      assert.equal(again.CenBandwidthPackageId, first.CenBandwidthPackageId);
+      const named = await h.cbn('DescribeCenBandwidthPackages', {
+        'Filter.1.Key': 'Name',
+        'Filter.1.Value.1': 'bwp-token',
+      });
+      assert.equal(named.TotalCount, 1);
+
+      const route = {
+        CenId: cenId,
+        Host: '100.104.20.0/26',
+        HostRegionId: REGION,
+        HostVpcId: nearVpc,
+        'AccessRegionIds.1': FAR,
+        ClientToken: 'tok-route',
+      };
+      await h.cbn('ResolveAndRouteServiceInCen', route);
+      await h.cbn('ResolveAndRouteServiceInCen', route); // same token: no RouteServiceExists, no second entry
+      const entries = await h.cbn('DescribeRouteServicesInCen', { CenId: cenId, Host: route.Host });
+      assert.equal(entries.TotalCount, 1);
+      await expectError(
+        h,
+        h.cbn('ResolveAndRouteServiceInCen', { ...route, ClientToken: 'tok-route-2' }),
+        'InvalidOperation.RouteServiceExists',
+      );
+    });
+
     it('ResolveAndRouteServiceInCen validates host, regions and attachments', async () => {
       const { cenId, nearVpc, farVpc } = await twoRegionCen();
       const args = { CenId: cenId, Host: EGRESS, HostRegionId: REGION, HostVpcId: nearVpc, 'AccessRegionIds.1': FAR };

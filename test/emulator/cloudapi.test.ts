@@ -302,6 +302,14 @@ describe('CloudAPI', () => {
     await rejectsWith(call('DeleteApiGroup', { GroupId: groupId }), 'DependencyViolation.Api');
     await rejectsWith(call('DeleteInstance', { InstanceId: instanceId }), 'DependencyViolation.ApiGroup');
 
+    await rejectsWith(call('AbolishApi', { GroupId: groupId, ApiId: apiId }), 'MissingStageName');
+    await rejectsWith(call('AbolishApi', { GroupId: groupId, ApiId: apiId, StageName: 'PROD' }), 'InvalidStageName');
+    await rejectsWith(
+      call('AbolishApi', { GroupId: groupId, ApiId: '0'.repeat(32), StageName: 'RELEASE' }),
+      'NotFoundApi',
+    );
+    await call('AbolishApi', { GroupId: groupId, ApiId: apiId, StageName: 'RELEASE' });
+    // Abolishing a stage the API is not deployed to changes nothing (a retried teardown step).
     await call('AbolishApi', { GroupId: groupId, ApiId: apiId, StageName: 'RELEASE' });
     await call('DeleteApi', { GroupId: groupId, ApiId: apiId });
     await rejectsWith(call('DeleteApi', { GroupId: groupId, ApiId: apiId }), 'NotFoundApi');
@@ -312,6 +320,7 @@ describe('CloudAPI', () => {
       'NotFoundVpcAccess',
     );
     await call('DeleteApiGroup', { GroupId: groupId });
+    await rejectsWith(call('DeleteApiGroup', { GroupId: groupId }), 'NotFoundApiGroup');
     await call('DeleteInstance', { InstanceId: instanceId });
     const deleting = (await call('DescribeInstances', { InstanceId: instanceId })).Instances
       .InstanceAttribute[0] as Json;
@@ -319,6 +328,7 @@ describe('CloudAPI', () => {
     await rejectsWith(call('DeleteInstance', { InstanceId: instanceId }), 'IncorrectInstanceStatus');
     emu.advanceClock(10 * 60_000);
     assert.equal((await call('DescribeInstances', { InstanceId: instanceId })).TotalCount, 0);
+    await rejectsWith(call('DeleteInstance', { InstanceId: instanceId }), 'NotFoundInstance');
   });
 });
 
