@@ -2,6 +2,7 @@
 // command writes its history event (with workflowTaskCompletedEventId) and updates the mutable state.
 import { type Msg, decodeMessage, durationFromMs, msFromDuration, protoType, unpackAny } from '../proto';
 import type { Engine } from './engine';
+import { closeActivity, enqueueActivity } from './activities';
 import type { Execution } from './execution';
 import { ParentClosePolicy, Status, UpdateStage, event } from './model';
 import { normalizeRetryPolicy } from './retry';
@@ -110,7 +111,7 @@ const handlers: Record<string, CommandHandler> = {
       token: 0,
     };
     exec.state.activities[id] = act;
-    engine.enqueueActivity(exec, act);
+    enqueueActivity(engine, exec, act);
   },
 
   requestCancelActivityTaskCommandAttributes(ctx, a) {
@@ -119,7 +120,7 @@ const handlers: Record<string, CommandHandler> = {
     if (!act) return;
     if (act.startedTime === undefined) {
       // Not running anywhere: cancelled at once.
-      ctx.engine.closeActivity(ctx.exec, act, 'activityTaskCanceled', { latestCancelRequestedEventId: requestedId });
+      closeActivity(ctx.engine, ctx.exec, act, 'activityTaskCanceled', { latestCancelRequestedEventId: requestedId });
     } else {
       // The worker learns it from its next heartbeat and answers RespondActivityTaskCanceled.
       act.cancelRequested = true;

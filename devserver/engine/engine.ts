@@ -8,7 +8,6 @@ import { alreadyExists, invalidArgument, notFound, required } from '../grpc/stat
 import { Execution, executionKey } from './execution';
 import { TaskQueues } from './matching';
 import {
-  type ActivityState,
   type ExecState,
   type ParentInfo,
   type TaskToken,
@@ -22,7 +21,8 @@ import {
   event,
   eventAttributes,
 } from './model';
-import { decideRetry, normalizeRetryPolicy, timeoutFailure } from './retry';
+import { decideRetry, normalizeRetryPolicy } from './retry';
+import { activityDeadlines, activityTimedOut, enqueueActivity } from './activities';
 import { applyCompletion, unsupportedCommand } from './commands';
 import { Namespaces } from './namespaces';
 
@@ -107,7 +107,7 @@ export class Engine {
   readonly workflowQueues = new TaskQueues<WorkflowTask>();
   readonly activityQueues = new TaskQueues<ActivityTask>();
   private readonly store?: EngineStore;
-  private readonly pollTimeoutMs: number;
+  readonly pollTimeoutMs: number;
   private readonly touched = new Set<Execution>();
   private readonly afterCommit: (() => void)[] = [];
   private depth = 0;
@@ -229,7 +229,7 @@ export class Engine {
         }
         if (wft) this.enqueueWorkflowTask(exec);
         for (const act of Object.values(exec.state.activities)) {
-          if (act.startedTime === undefined && act.retryAt === undefined) this.enqueueActivity(exec, act);
+          if (act.startedTime === undefined && act.retryAt === undefined) enqueueActivity(this, exec, act);
         }
         this.armDeadline(exec);
       }
@@ -643,7 +643,7 @@ export class Engine {
     });
   }
 
-  private token(exec: Execution, kind: TaskToken['kind'], id: number, token: number): TaskToken {
+  token(exec: Execution, kind: TaskToken['kind'], id: number, token: number): TaskToken {
     return {
       kind,
       namespace: exec.state.namespace,
@@ -977,198 +977,6 @@ export class Engine {
     void parent;
   }
 
-  // ---- activities ---------------------------------------------------------------------------------
-
-  enqueueActivity(exec: Execution, act: ActivityState): void {
-    const task: ActivityTask = { key: exec.key, scheduledEventId: act.scheduledEventId, attempt: act.attempt };
-    this.later(() => this.activityQueues.get(exec.state.namespace, act.taskQueue).add(task));
-  }
-
-  async pollActivityTask(req: Msg, signal: AbortSignal): Promise<Msg> {
-    const namespace = req.namespace as string;
-    this.namespaces.require(namespace);
-    const queue = this.activityQueues.get(namespace, required(req.taskQueue?.name as string, 'taskQueue.name'));
-    const until = Date.now() + this.pollTimeoutMs;
-    while (!signal.aborted && Date.now() < until) {
-      const task = await queue.poll(req.identity ?? '', until - Date.now(), signal, this.now());
-      if (!task) return {};
-      if (signal.aborted) {
-        queue.add(task);
-        return {};
-      }
-      const res = this.tx(() => this.startActivity(task, req));
-      if (res) return res;
-    }
-    return {};
-  }
-
-  private startActivity(task: ActivityTask, req: Msg): Msg | undefined {
-    const exec = this.executions.get(task.key);
-    const act = exec?.state.activities[task.scheduledEventId];
-    if (
-      !exec ||
-      exec.closed ||
-      !act ||
-      act.attempt !== task.attempt ||
-      act.startedTime !== undefined ||
-      act.retryAt !== undefined
-    ) {
-      return undefined;
-    }
-    const now = this.now();
-    act.startedTime = now;
-    act.startedIdentity = req.identity;
-    act.lastWorkerIdentity = req.identity;
-    act.startedRequestId = randomUUID();
-    act.lastHeartbeatTime = undefined;
-    act.token = ++exec.state.tokenSeq;
-    this.touch(exec);
-    const scheduled = eventAttributes(this.historyOf(exec)[act.scheduledEventId - 1]);
-    return {
-      taskToken: encodeToken(this.token(exec, 'act', act.scheduledEventId, act.token)),
-      workflowNamespace: exec.state.namespace,
-      workflowType: { name: exec.state.workflowType },
-      workflowExecution: { workflowId: exec.state.workflowId, runId: exec.state.runId },
-      activityType: scheduled.activityType,
-      activityId: act.activityId,
-      header: scheduled.header,
-      input: scheduled.input,
-      heartbeatDetails: act.heartbeatDetails,
-      scheduledTime: tsFromMs(act.firstScheduledTime),
-      currentAttemptScheduledTime: tsFromMs(act.attemptScheduledTime),
-      startedTime: tsFromMs(now),
-      attempt: act.attempt,
-      scheduleToCloseTimeout: scheduled.scheduleToCloseTimeout,
-      startToCloseTimeout: scheduled.startToCloseTimeout,
-      heartbeatTimeout: scheduled.heartbeatTimeout,
-      retryPolicy: scheduled.retryPolicy,
-      priority: scheduled.priority,
-    };
-  }
-
-  /** The started activity a token (or namespace + workflow + activity id) names. */
-  activityFor(req: Msg, byId: boolean): { exec: Execution; act: ActivityState } {
-    let exec: Execution | undefined;
-    let act: ActivityState | undefined;
-    if (byId) {
-      exec = this.findRunning(req.namespace, { workflowId: req.workflowId, runId: req.runId });
-      const activityId = required(req.activityId as string, 'activityId');
-      act = Object.values(exec.state.activities).find((a) => a.activityId === activityId);
-    } else {
-      const t = decodeToken(req.taskToken);
-      if (!t || t.kind !== 'act') throw invalidArgument('taskToken is not an activity task token from this server');
-      exec = this.executions.get(executionKey(t.namespace, t.workflowId, t.runId));
-      act = exec?.state.activities[t.id];
-      if (act && act.token !== t.token) act = undefined;
-    }
-    if (!exec || exec.closed || !act || act.startedTime === undefined) {
-      throw notFound('Activity task not found (it timed out, was retried, cancelled, or the workflow closed).');
-    }
-    return { exec, act };
-  }
-
-  /** Writes ActivityTaskStarted (if the attempt started) and the activity's close event. */
-  closeActivity(exec: Execution, act: ActivityState, kind: string, attrs: Msg): void {
-    delete exec.state.activities[act.scheduledEventId];
-    const started = act.startedTime !== undefined;
-    if (started) {
-      this.addEvent(
-        exec,
-        {
-          $time: act.startedTime,
-          ...event('activityTaskStarted', {
-            scheduledEventId: act.scheduledEventId,
-            identity: act.startedIdentity,
-            requestId: act.startedRequestId,
-            attempt: act.attempt,
-            lastFailure: act.lastFailure,
-          }),
-        },
-        { wake: false },
-      );
-    }
-    this.addEvent(exec, {
-      ...(started ? { $linkStarted: true } : {}),
-      ...event(kind, { scheduledEventId: act.scheduledEventId, startedEventId: 0, ...attrs }),
-    });
-  }
-
-  completeActivity(req: Msg, byId: boolean): Msg {
-    const { exec, act } = this.activityFor(req, byId);
-    this.tx(() =>
-      this.closeActivity(exec, act, 'activityTaskCompleted', { result: req.result, identity: req.identity }),
-    );
-    return {};
-  }
-
-  failActivity(req: Msg, byId: boolean): Msg {
-    const { exec, act } = this.activityFor(req, byId);
-    if (req.lastHeartbeatDetails) act.heartbeatDetails = req.lastHeartbeatDetails;
-    const failure = required(req.failure as Msg, 'failure');
-    this.tx(() => this.activityAttemptFailed(exec, act, failure, 'activityTaskFailed', req.identity));
-    return {};
-  }
-
-  cancelActivity(req: Msg, byId: boolean): Msg {
-    const { exec, act } = this.activityFor(req, byId);
-    this.tx(() =>
-      this.closeActivity(exec, act, 'activityTaskCanceled', {
-        details: req.details,
-        latestCancelRequestedEventId: act.cancelRequestedEventId,
-        identity: req.identity,
-      }),
-    );
-    return {};
-  }
-
-  heartbeat(req: Msg, byId: boolean): Msg {
-    const { exec, act } = this.activityFor(req, byId);
-    this.tx(() => {
-      act.lastHeartbeatTime = this.now();
-      if (req.details) act.heartbeatDetails = req.details;
-      this.touch(exec);
-    });
-    return { cancelRequested: act.cancelRequested, activityPaused: false, activityReset: false };
-  }
-
-  /** A failed or timed-out attempt: retry after backoff if the policy allows, else close the activity. */
-  private activityAttemptFailed(
-    exec: Execution,
-    act: ActivityState,
-    failure: Msg,
-    kind: string,
-    identity?: string,
-  ): void {
-    this.touch(exec);
-    const now = this.now();
-    const deadline = act.scheduleToCloseMs ? act.firstScheduledTime + act.scheduleToCloseMs : undefined;
-    const decision = act.cancelRequested
-      ? { retry: false as const, retryState: RetryState.CANCEL_REQUESTED }
-      : decideRetry(act.retryPolicy, act.attempt, failure, now, deadline);
-    if (decision.retry) {
-      act.attempt++;
-      act.lastFailure = failure;
-      act.startedTime = undefined;
-      act.lastHeartbeatTime = undefined;
-      act.retryAt = now + decision.delayMs;
-      return;
-    }
-    const attrs =
-      kind === 'activityTaskFailed'
-        ? { failure, identity, retryState: decision.retryState }
-        : { failure, retryState: decision.retryState };
-    this.closeActivity(exec, act, kind, attrs);
-  }
-
-  private activityTimedOut(exec: Execution, act: ActivityState, timeoutType: number): void {
-    const failure = timeoutFailure(timeoutType, act.heartbeatDetails, act.lastFailure);
-    if (timeoutType === TimeoutType.START_TO_CLOSE || timeoutType === TimeoutType.HEARTBEAT) {
-      this.activityAttemptFailed(exec, act, failure, 'activityTaskTimedOut');
-    } else {
-      this.closeActivity(exec, act, 'activityTaskTimedOut', { failure, retryState: RetryState.TIMEOUT });
-    }
-  }
-
   // ---- deadlines ----------------------------------------------------------------------------------
 
   private nextDeadline(s: ExecState): number | undefined {
@@ -1222,9 +1030,9 @@ export class Engine {
         if (due.kind === 'retry') {
           act.retryAt = undefined;
           act.attemptScheduledTime = now;
-          this.enqueueActivity(exec, act);
+          enqueueActivity(this, exec, act);
         } else {
-          this.activityTimedOut(exec, act, due.kind);
+          activityTimedOut(this, exec, act, due.kind);
         }
       }
       if (s.wft?.startedTime !== undefined && s.wft.startedTime + s.workflowTaskTimeoutMs <= now)
@@ -1330,22 +1138,4 @@ export class Engine {
       for (const q of exec.queries.values()) q.resolve({ error: 'server shutting down' });
     }
   }
-}
-
-/** The deadlines of one activity, soonest first. */
-export function activityDeadlines(a: ActivityState): { at: number; kind: 'retry' | number }[] {
-  const out: { at: number; kind: 'retry' | number }[] = [];
-  if (a.retryAt !== undefined) out.push({ at: a.retryAt, kind: 'retry' });
-  if (a.scheduleToCloseMs)
-    out.push({ at: a.firstScheduledTime + a.scheduleToCloseMs, kind: TimeoutType.SCHEDULE_TO_CLOSE });
-  if (a.startedTime === undefined) {
-    if (a.retryAt === undefined && a.scheduleToStartMs) {
-      out.push({ at: a.attemptScheduledTime + a.scheduleToStartMs, kind: TimeoutType.SCHEDULE_TO_START });
-    }
-  } else {
-    if (a.startToCloseMs) out.push({ at: a.startedTime + a.startToCloseMs, kind: TimeoutType.START_TO_CLOSE });
-    if (a.heartbeatMs)
-      out.push({ at: (a.lastHeartbeatTime ?? a.startedTime) + a.heartbeatMs, kind: TimeoutType.HEARTBEAT });
-  }
-  return out.sort((x, y) => x.at - y.at);
 }

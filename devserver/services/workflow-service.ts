@@ -1,5 +1,6 @@
 // temporal.api.workflowservice.v1.WorkflowService: request validation and mapping onto the engine.
 import type { Engine } from '../engine/engine';
+import { cancelActivity, completeActivity, failActivity, heartbeat, pollActivityTask } from '../engine/activities';
 import { describeExecution, readHistory } from '../engine/reads';
 import { pollUpdate, update } from '../engine/updates';
 import type { RpcHandlers } from '../grpc/service-definition';
@@ -121,15 +122,15 @@ export function workflowServiceHandlers(engine: Engine, journalNamespace: (ns: N
     RespondWorkflowTaskFailed: (req) => engine.respondWorkflowTaskFailed(req),
     RespondQueryTaskCompleted: (req) => engine.respondQueryTaskCompleted(req),
 
-    PollActivityTaskQueue: (req, ctx) => engine.pollActivityTask(req, ctx.signal),
-    RecordActivityTaskHeartbeat: (req) => engine.heartbeat(req, false),
-    RecordActivityTaskHeartbeatById: (req) => engine.heartbeat(req, true),
-    RespondActivityTaskCompleted: (req) => engine.completeActivity(req, false),
-    RespondActivityTaskCompletedById: (req) => engine.completeActivity(req, true),
-    RespondActivityTaskFailed: (req) => engine.failActivity(req, false),
-    RespondActivityTaskFailedById: (req) => engine.failActivity(req, true),
-    RespondActivityTaskCanceled: (req) => engine.cancelActivity(req, false),
-    RespondActivityTaskCanceledById: (req) => engine.cancelActivity(req, true),
+    PollActivityTaskQueue: (req, ctx) => pollActivityTask(engine, req, ctx.signal),
+    RecordActivityTaskHeartbeat: (req) => heartbeat(engine, req, false),
+    RecordActivityTaskHeartbeatById: (req) => heartbeat(engine, req, true),
+    RespondActivityTaskCompleted: (req) => completeActivity(engine, req, false),
+    RespondActivityTaskCompletedById: (req) => completeActivity(engine, req, true),
+    RespondActivityTaskFailed: (req) => failActivity(engine, req, false),
+    RespondActivityTaskFailedById: (req) => failActivity(engine, req, true),
+    RespondActivityTaskCanceled: (req) => cancelActivity(engine, req, false),
+    RespondActivityTaskCanceledById: (req) => cancelActivity(engine, req, true),
 
     GetWorkflowExecutionHistory: (req, ctx) => readHistory(engine, req, ctx.signal),
 
