@@ -36,11 +36,18 @@ export const DEFAULT_ACTIVITY_OPTIONS: ActivityOptions = {
   },
 };
 
-export function resolveActivityOptions(options: Partial<ActivityOptions> = {}): ActivityOptions {
-  return {
-    pollIntervalMs: options.pollIntervalMs ?? DEFAULT_ACTIVITY_OPTIONS.pollIntervalMs,
-    timeouts: { ...DEFAULT_ACTIVITY_OPTIONS.timeouts, ...options.timeouts },
-  };
+/** What callers may pass to createActivities: any subset, the rest from DEFAULT_ACTIVITY_OPTIONS. */
+export interface ActivityOptionsInput {
+  pollIntervalMs?: number;
+  timeouts?: Partial<WaitTimeouts>;
+}
+
+export function resolveActivityOptions(options: ActivityOptionsInput = {}): ActivityOptions {
+  const pollIntervalMs = options.pollIntervalMs ?? DEFAULT_ACTIVITY_OPTIONS.pollIntervalMs;
+  if (!Number.isFinite(pollIntervalMs) || pollIntervalMs <= 0) {
+    throw new Error(`activities: pollIntervalMs must be a positive number of milliseconds, got ${pollIntervalMs}`);
+  }
+  return { pollIntervalMs, timeouts: { ...DEFAULT_ACTIVITY_OPTIONS.timeouts, ...options.timeouts } };
 }
 
 /** The tag that marks a resource as made by this run's step (its idempotency key). */

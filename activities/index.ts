@@ -7,7 +7,7 @@
 import { backendActivities } from './backend';
 import { cenActivities } from './cen';
 import type { CloudClients } from './cloud';
-import { resolveActivityOptions, type ActivityOptions } from './common';
+import { resolveActivityOptions, type ActivityOptionsInput } from './common';
 import type { Activities } from './contract';
 import { fcActivities } from './fc';
 import { gatewayActivities } from './gateway';
@@ -15,18 +15,10 @@ import { networkActivities } from './network';
 import { preflightActivities } from './preflight';
 import { verifyActivities } from './verify';
 
-export type { ActivityOptions } from './common';
+export type { ActivityOptions, ActivityOptionsInput as CreateActivitiesOptions } from './common';
 
-export interface CreateActivitiesOptions {
-  pollIntervalMs?: number;
-  timeouts?: Partial<ActivityOptions['timeouts']>;
-}
-
-export function createActivities(clients: CloudClients, options: CreateActivitiesOptions = {}): Activities {
-  const resolved = resolveActivityOptions({
-    ...(options.pollIntervalMs !== undefined ? { pollIntervalMs: options.pollIntervalMs } : {}),
-    timeouts: { ...resolveActivityOptions().timeouts, ...options.timeouts },
-  });
+export function createActivities(clients: CloudClients, options: ActivityOptionsInput = {}): Activities {
+  const resolved = resolveActivityOptions(options);
   return {
     ...preflightActivities(clients),
     ...networkActivities(clients.vpc, resolved),
