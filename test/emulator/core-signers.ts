@@ -123,6 +123,7 @@ export function v3Request(
     headers?: Record<string, string>;
     body?: string;
     secret?: string;
+    accessKeyId?: string;
     date?: string;
     nonce?: string;
     tamperBody?: string;
@@ -152,7 +153,7 @@ export function v3Request(
   const signature = createHmac('sha256', opts.secret ?? SECRET)
     .update(stringToSign)
     .digest('hex');
-  headers.authorization = `ACS3-HMAC-SHA256 Credential=${AK},SignedHeaders=${signed.join(';')},Signature=${signature}`;
+  headers.authorization = `ACS3-HMAC-SHA256 Credential=${opts.accessKeyId ?? AK},SignedHeaders=${signed.join(';')},Signature=${signature}`;
   const q = opts.query && Object.keys(opts.query).length ? `?${query(opts.query)}` : '';
   return send(baseUrl, { method: opts.method, path: opts.path + q, headers, body: opts.tamperBody ?? body });
 }
@@ -168,7 +169,9 @@ export function roaRequest(
     body?: string;
     host?: string;
     secret?: string;
+    accessKeyId?: string;
     date?: string;
+    nonce?: string;
     md5?: string;
     /** Extra headers, signed like the others (`x-acs-*` ones enter the string to sign). */
     headers?: Record<string, string>;
@@ -182,7 +185,7 @@ export function roaRequest(
     'content-type': 'application/json',
     'content-md5': opts.md5 ?? createHash('md5').update(body).digest('base64'),
     'x-acs-signature-method': 'HMAC-SHA1',
-    'x-acs-signature-nonce': randomUUID(),
+    'x-acs-signature-nonce': opts.nonce ?? randomUUID(),
     'x-acs-signature-version': '1.0',
     'x-acs-version': '2023-03-30',
   };
@@ -198,7 +201,7 @@ export function roaRequest(
   const signature = createHmac('sha1', opts.secret ?? SECRET)
     .update(stringToSign)
     .digest('base64');
-  headers.authorization = `acs ${AK}:${signature}`;
+  headers.authorization = `acs ${opts.accessKeyId ?? AK}:${signature}`;
   const search = keys.length ? `?${new URLSearchParams(opts.query).toString()}` : '';
   return send(baseUrl, { method: opts.method, path: opts.path + search, headers, body: opts.body });
 }

@@ -169,6 +169,16 @@ describe('emulator signatures', () => {
       assert.equal(again.json.Code, 'SignatureNonceUsed');
     });
 
+    it('answers InvalidAccessKeyId.NotFound (404) for an unknown key', async () => {
+      const res = await v3Request(emu.url, {
+        method: 'POST',
+        path: '/',
+        headers: rpcHeaders,
+        accessKeyId: 'LTAI5tSomebodyElse',
+      });
+      assert.deepEqual([res.status, res.json.Code], [404, 'InvalidAccessKeyId.NotFound']);
+    });
+
     it('signs ROA paths too (official FC SDK style)', async () => {
       const res = await v3Request(emu.url, {
         method: 'GET',
@@ -221,6 +231,19 @@ describe('emulator signatures', () => {
         date: new Date(Date.now() - 3_600_000).toUTCString(),
       });
       assert.equal(stale.json.Code, 'InvalidTimeStamp.Expired');
+    });
+
+    it('answers InvalidAccessKeyId.NotFound (404) for an unknown key and SignatureNonceUsed for a reused nonce', async () => {
+      const unknown = await roaRequest(emu.url, {
+        method: 'GET',
+        path: '/2023-03-30/functions/x',
+        accessKeyId: 'LTAI5tSomebodyElse',
+      });
+      assert.deepEqual([unknown.status, unknown.json.Code], [404, 'InvalidAccessKeyId.NotFound']);
+      const first = await roaRequest(emu.url, { method: 'GET', path: '/2023-03-30/functions/x', nonce: 'roa-nonce' });
+      assert.equal(first.status, 200, first.text);
+      const again = await roaRequest(emu.url, { method: 'GET', path: '/2023-03-30/functions/x', nonce: 'roa-nonce' });
+      assert.deepEqual([again.status, again.json.Code], [400, 'SignatureNonceUsed']);
     });
   });
 
