@@ -7,6 +7,7 @@ import { createHmac } from 'node:crypto';
 import { inspect } from 'node:util';
 import { after, before, describe, it } from 'node:test';
 import { AlibabaCloudError, CloudCredentials, createCloudClients, redact } from '../../activities/cloud';
+import { startEmulator } from '../../emulator';
 import { decodeForm, startFakeServer, TEST_CREDENTIALS, type FakeServer } from './fake-alibaba-server';
 
 const SECRETS = [TEST_CREDENTIALS.accessKeyId, TEST_CREDENTIALS.accessKeySecret, TEST_CREDENTIALS.securityToken];
@@ -156,6 +157,36 @@ describe('credentials never leak', () => {
       assertClean(await caught(c.fc.getFunction('cn-shanghai', 'fn')));
     } finally {
       await hanging.close();
+    }
+  });
+
+  it("from the emulator's auth errors (SignatureDoesNotMatch echoes the string to sign with the AccessKeyId)", async () => {
+    // Same key id, another secret: every call fails its signature check; then a server that knows no such key.
+    const wrongSecret = await startEmulator({
+      port: 0,
+      accessKeyId: TEST_CREDENTIALS.accessKeyId,
+      accessKeySecret: 'the-emulator-has-another-secret',
+    });
+    const unknownKey = await startEmulator({ port: 0 });
+    try {
+      for (const emu of [wrongSecret, unknownKey]) {
+        const c = createCloudClients({
+          endpoint: emu.url,
+          credentials: TEST_CREDENTIALS,
+          accountId: emu.accountId,
+          env: {},
+        });
+        for (const call of [
+          () => c.vpc.createVpc({ RegionId: 'cn-shanghai', VpcName: 'v' }),
+          () => c.fc.getFunction('cn-shanghai', 'fn'),
+        ]) {
+          const error = await caught(call());
+          assert.equal(error.kind, 'auth', error.message);
+          assertClean(error);
+        }
+      }
+    } finally {
+      await Promise.all([wrongSecret.close(), unknownKey.close()]);
     }
   });
 
