@@ -84,6 +84,8 @@ export async function startRun(client: Client, command: StartCommand, config: Ru
     workflowId,
     args: [config],
     memo: { scenario: command.scenario },
+    // A run id names one deployment and its inventory (teardown reads it): never reuse it for another run.
+    workflowIdReusePolicy: 'REJECT_DUPLICATE',
   });
   if (!command.json) io.out(`started ${command.scenario} as ${workflowId}`);
   if (!command.wait) {

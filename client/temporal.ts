@@ -1,5 +1,10 @@
-import { Client, Connection, WorkflowNotFoundError } from '@temporalio/client';
-import { ServiceError } from '@temporalio/client';
+import {
+  Client,
+  Connection,
+  ServiceError,
+  WorkflowExecutionAlreadyStartedError,
+  WorkflowNotFoundError,
+} from '@temporalio/client';
 import { loadTemporalSettings, type TemporalConnectSettings } from '../worker/temporal-config';
 import { EXIT } from './args';
 
@@ -38,6 +43,7 @@ function grpcCode(error: unknown): number | undefined {
 /** The exit code for an error from the Temporal client (anything unrecognised is a plain failure). */
 export function exitCodeForTemporalError(error: unknown): number {
   if (error instanceof WorkflowNotFoundError) return EXIT.notFound;
+  if (error instanceof WorkflowExecutionAlreadyStartedError) return EXIT.rejected;
   const code = grpcCode(error);
   if (code === GRPC_NOT_FOUND) return EXIT.notFound;
   if (code === GRPC_UNAVAILABLE || code === GRPC_DEADLINE_EXCEEDED) return EXIT.unavailable;

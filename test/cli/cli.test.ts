@@ -133,6 +133,10 @@ describe('fc-apigw-vpc CLI with runs', () => {
     assert.match(start.stdout, /✓ .*Create vpc-api-access/);
     assert.match(start.stdout, /backend answered: +HTTP 200/);
 
+    const twice = await cli(['start', 'same-region', '--id', id]);
+    assert.equal(twice.code, 5, twice.stderr);
+    assert.match(twice.stderr, /already/i);
+
     const status = await cli(['status', id, '--json']);
     assert.equal(status.code, 0, status.stderr);
     const view = JSON.parse(status.stdout) as { status: string; result: { verification: { status: number } } };
