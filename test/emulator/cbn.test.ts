@@ -4,6 +4,7 @@ import {
   REGION,
   availableVpc,
   expectError,
+  expectErrors,
   pollUntil,
   startNetworkHarness,
   type NetworkHarness,
@@ -216,36 +217,14 @@ describe('emulator CBN (CEN) 2017-09-12', () => {
       );
       // Waiting for the CEN made the first VPC Available; a fresh one is still Pending.
       const { VpcId: stillPending } = await h.vpc('CreateVpc', {});
-      await expectError(
-        h,
-        h.cbn('AttachCenChildInstance', { ...args, CenId: cenId, ChildInstanceId: stillPending }),
-        'InvalidOperation.ChildInstanceStatus',
-      );
-      await expectError(
-        h,
-        h.cbn('AttachCenChildInstance', { ...args, CenId: cenId, ChildInstanceId: 'vpc-missing' }),
-        'ParameterInstanceId',
-      );
-      await expectError(
-        h,
-        h.cbn('AttachCenChildInstance', { ...args, CenId: cenId, ChildInstanceRegionId: FAR }),
-        'ParameterInstanceId',
-      );
-      await expectError(
-        h,
-        h.cbn('AttachCenChildInstance', { ...args, CenId: cenId, ChildInstanceType: 'VBR' }),
-        'InvalidParameter',
-      );
-      await expectError(
-        h,
-        h.cbn('AttachCenChildInstance', { ...args, CenId: cenId, ChildInstanceType: 'ECS' }),
-        'ParameterIllegal.ChildInstanceType',
-      );
-      await expectError(
-        h,
-        h.cbn('AttachCenChildInstance', { ...args, CenId: cenId, ChildInstanceRegionId: undefined }),
-        'MissingParameter',
-      );
+      await expectErrors(h, h.cbn, 'AttachCenChildInstance', { ...args, CenId: cenId }, [
+        [{ ChildInstanceId: stillPending }, 'InvalidOperation.ChildInstanceStatus'],
+        [{ ChildInstanceId: 'vpc-missing' }, 'ParameterInstanceId'],
+        [{ ChildInstanceRegionId: FAR }, 'ParameterInstanceId'],
+        [{ ChildInstanceType: 'VBR' }, 'InvalidParameter'],
+        [{ ChildInstanceType: 'ECS' }, 'ParameterIllegal.ChildInstanceType'],
+        [{ ChildInstanceRegionId: undefined }, 'MissingParameter'],
+      ]);
       await expectError(h, h.cbn('DetachCenChildInstance', { ...args, CenId: cenId }), 'ParameterInstanceId');
     });
   });
@@ -331,21 +310,11 @@ describe('emulator CBN (CEN) 2017-09-12', () => {
       const limit = { CenId: cenId, LocalRegionId: REGION, OppositeRegionId: FAR, BandwidthLimit: 2 };
       await expectError(h, h.cbn('SetCenInterRegionBandwidthLimit', limit), 'InvalidOperation.BwpNotAssociated');
       const bwp = await bandwidthFor(cenId, 'POSTPAY', 2);
-      await expectError(
-        h,
-        h.cbn('SetCenInterRegionBandwidthLimit', { ...limit, BandwidthLimit: 3 }),
-        'ParameterIllegal.BandwidthLimit',
-      );
-      await expectError(
-        h,
-        h.cbn('SetCenInterRegionBandwidthLimit', { ...limit, OppositeRegionId: 'cn-beijing' }),
-        'InvalidOperation.NoChildInstanceEitherRegion',
-      );
-      await expectError(
-        h,
-        h.cbn('SetCenInterRegionBandwidthLimit', { ...limit, OppositeRegionId: 'xx-1' }),
-        'ParameterIllegal.RegionId',
-      );
+      await expectErrors(h, h.cbn, 'SetCenInterRegionBandwidthLimit', limit, [
+        [{ BandwidthLimit: 3 }, 'ParameterIllegal.BandwidthLimit'],
+        [{ OppositeRegionId: 'cn-beijing' }, 'InvalidOperation.NoChildInstanceEitherRegion'],
+        [{ OppositeRegionId: 'xx-1' }, 'ParameterIllegal.RegionId'],
+      ]);
       await h.cbn('SetCenInterRegionBandwidthLimit', limit);
       const listed = await h.cbn('DescribeCenInterRegionBandwidthLimits', { CenId: cenId });
       assert.equal(listed.TotalCount, 1);

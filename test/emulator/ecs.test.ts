@@ -4,6 +4,7 @@ import {
   REGION,
   availableVpc,
   expectError,
+  expectErrors,
   pollUntil,
   startNetworkHarness,
   type NetworkHarness,
@@ -140,39 +141,16 @@ describe('emulator ECS 2014-05-26', () => {
       const { vpcId } = await availableVpc(h);
       const { SecurityGroupId } = await h.ecs('CreateSecurityGroup', { VpcId: vpcId });
       const ok = { SecurityGroupId, IpProtocol: 'tcp', PortRange: '8080/8080', SourceCidrIp: '10.0.0.0/8' };
-      await expectError(
-        h,
-        h.ecs('AuthorizeSecurityGroup', { ...ok, IpProtocol: 'sctp' }),
-        'InvalidIpProtocol.Malformed',
-        400,
-      );
-      await expectError(
-        h,
-        h.ecs('AuthorizeSecurityGroup', { ...ok, PortRange: '-1/-1' }),
-        'InvalidIpPortRange.Malformed',
-      );
-      await expectError(
-        h,
-        h.ecs('AuthorizeSecurityGroup', { ...ok, PortRange: '9000/80' }),
-        'InvalidIpPortRange.Malformed',
-      );
-      await expectError(
-        h,
-        h.ecs('AuthorizeSecurityGroup', { ...ok, IpProtocol: 'icmp' }),
-        'InvalidIpPortRange.Malformed',
-      );
-      await expectError(
-        h,
-        h.ecs('AuthorizeSecurityGroup', { ...ok, SourceCidrIp: '10.0.0/8' }),
-        'InvalidSourceCidrIp.Malformed',
-      );
-      await expectError(h, h.ecs('AuthorizeSecurityGroup', { ...ok, Policy: 'allow' }), 'InvalidPolicy.Malformed');
-      await expectError(h, h.ecs('AuthorizeSecurityGroup', { ...ok, Priority: '101' }), 'InvalidPriority.Malformed');
-      await expectError(
-        h,
-        h.ecs('AuthorizeSecurityGroup', { ...ok, SourceCidrIp: undefined, SourceGroupId: 'sg-1' }),
-        'InvalidParameter',
-      );
+      await expectErrors(h, h.ecs, 'AuthorizeSecurityGroup', ok, [
+        [{ IpProtocol: 'sctp' }, 'InvalidIpProtocol.Malformed', 400],
+        [{ PortRange: '-1/-1' }, 'InvalidIpPortRange.Malformed'],
+        [{ PortRange: '9000/80' }, 'InvalidIpPortRange.Malformed'],
+        [{ IpProtocol: 'icmp' }, 'InvalidIpPortRange.Malformed'],
+        [{ SourceCidrIp: '10.0.0/8' }, 'InvalidSourceCidrIp.Malformed'],
+        [{ Policy: 'allow' }, 'InvalidPolicy.Malformed'],
+        [{ Priority: '101' }, 'InvalidPriority.Malformed'],
+        [{ SourceCidrIp: undefined, SourceGroupId: 'sg-1' }, 'InvalidParameter'],
+      ]);
       await expectError(h, h.ecs('AuthorizeSecurityGroup', { SecurityGroupId, IpProtocol: 'tcp' }), 'MissingParameter');
       await expectError(h, h.ecs('AuthorizeSecurityGroup', { SecurityGroupId }), 'MissingParameter');
       await expectError(
@@ -292,38 +270,18 @@ describe('emulator ECS 2014-05-26', () => {
       const { vpcId, vSwitchId } = await availableVpc(h, { vSwitchCidr: '192.168.2.0/24' });
       const { SecurityGroupId } = await h.ecs('CreateSecurityGroup', { VpcId: vpcId });
       const ok = { ImageId: IMAGE, InstanceType: TYPE, VSwitchId: vSwitchId, SecurityGroupId };
-      await expectError(h, h.ecs('RunInstances', { ...ok, ImageId: undefined }), 'MissingParameter', 400);
-      await expectError(h, h.ecs('RunInstances', { ...ok, SecurityGroupId: undefined }), 'MissingParameter');
-      await expectError(
-        h,
-        h.ecs('RunInstances', { ...ok, ImageId: 'no_such_image.vhd' }),
-        'InvalidImageId.NotFound',
-        404,
-      );
-      await expectError(
-        h,
-        h.ecs('RunInstances', { ...ok, InstanceType: 'ecs.x9.huge' }),
-        'InvalidInstanceType.ValueNotSupported',
-      );
-      await expectError(
-        h,
-        h.ecs('RunInstances', { ...ok, UserData: 'not base64!' }),
-        'InvalidUserData.Base64FormatInvalid',
-      );
       const big = Buffer.alloc(32 * 1024 + 1, 'a').toString('base64');
-      await expectError(h, h.ecs('RunInstances', { ...ok, UserData: big }), 'InvalidUserData.SizeExceeded');
-      await expectError(h, h.ecs('RunInstances', { ...ok, Amount: 0 }), 'InvalidParameter');
-      await expectError(
-        h,
-        h.ecs('RunInstances', { ...ok, VSwitchId: 'vsw-missing' }),
-        'InvalidVSwitchId.NotFound',
-        404,
-      );
-      await expectError(
-        h,
-        h.ecs('RunInstances', { ...ok, SecurityGroupId: 'sg-missing' }),
-        'InvalidSecurityGroupId.NotFound',
-      );
+      await expectErrors(h, h.ecs, 'RunInstances', ok, [
+        [{ ImageId: undefined }, 'MissingParameter', 400],
+        [{ SecurityGroupId: undefined }, 'MissingParameter'],
+        [{ ImageId: 'no_such_image.vhd' }, 'InvalidImageId.NotFound', 404],
+        [{ InstanceType: 'ecs.x9.huge' }, 'InvalidInstanceType.ValueNotSupported'],
+        [{ UserData: 'not base64!' }, 'InvalidUserData.Base64FormatInvalid'],
+        [{ UserData: big }, 'InvalidUserData.SizeExceeded'],
+        [{ Amount: 0 }, 'InvalidParameter'],
+        [{ VSwitchId: 'vsw-missing' }, 'InvalidVSwitchId.NotFound', 404],
+        [{ SecurityGroupId: 'sg-missing' }, 'InvalidSecurityGroupId.NotFound'],
+      ]);
       const other = await availableVpc(h, { cidr: '10.0.0.0/16' });
       const { SecurityGroupId: otherGroup } = await h.ecs('CreateSecurityGroup', { VpcId: other.vpcId });
       await expectError(

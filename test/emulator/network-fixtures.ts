@@ -71,6 +71,20 @@ export async function expectError(
   if (status !== undefined) assert.equal(h.emu.requests().at(-1)?.status, status);
 }
 
+/** One failing variation of a call: parameters merged over the base, the expected code and, optionally, HTTP status. */
+export type ErrorCase = [params: Record<string, unknown>, code: string, status?: number];
+
+/** Asserts, in order, that each variation of `base` makes `action` fail with its code (and status). */
+export async function expectErrors(
+  h: NetworkHarness,
+  call: Call,
+  action: string,
+  base: Record<string, unknown>,
+  cases: ErrorCase[],
+): Promise<void> {
+  for (const [params, code, status] of cases) await expectError(h, call(action, { ...base, ...params }), code, status);
+}
+
 /**
  * Polls `read` until `done` holds, moving the emulator clock a little before each read so scheduled
  * transitions come due without real sleeping. Fails after `maxPolls` reads.

@@ -396,6 +396,29 @@ export const scenario2Breaks: Break[] = [
   },
 ];
 
+/** Each scenario with the function's region and the links whose removal it must notice. */
+export interface Scenario {
+  name: string;
+  build: (emu: EmulatorHandle, code?: string) => void;
+  region: string;
+  breaks: Break[];
+}
+
+export const SCENARIOS: Scenario[] = [
+  { name: 'Scenario 1', build: scenario1, region: SH, breaks: commonBreaks },
+  {
+    name: 'Scenario 2',
+    build: scenario2,
+    region: ZJK,
+    breaks: [
+      ...scenario2Breaks,
+      ...commonBreaks.filter((b) =>
+        ['binding', 'SG rule', 'VPC subdomain', 'deployment', 'role policy'].includes(b.link),
+      ),
+    ],
+  },
+];
+
 /** The project's function, as the product ships it. */
 export const PROJECT_FUNCTION = zipOf({
   'index.py': readFileSync(join(__dirname, '../../activities/assets/fc-function/index.py'), 'utf8'),

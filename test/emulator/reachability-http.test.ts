@@ -3,16 +3,7 @@ import { afterEach, describe, it } from 'node:test';
 import { startEmulator, type EmulatorHandle } from '../../emulator';
 import type { CodeExecution } from '../../emulator';
 import { FUNCTIONS, fcCall } from './fc-fixtures';
-import {
-  commonBreaks,
-  PROJECT_FUNCTION,
-  scenario1,
-  scenario2,
-  scenario2Breaks,
-  SH,
-  ZJK,
-  type Break,
-} from './reachability-fixtures';
+import { PROJECT_FUNCTION, SCENARIOS } from './reachability-fixtures';
 
 /*
  * The reachability chain through the wire: a signed InvokeFunction over HTTP, as the workflow's verify
@@ -70,22 +61,7 @@ async function lastTrace(handle: EmulatorHandle): Promise<{ mode: string; missin
   return last;
 }
 
-const scenarios: { name: string; build: typeof scenario1; region: string; breaks: Break[] }[] = [
-  { name: 'Scenario 1', build: scenario1, region: SH, breaks: commonBreaks },
-  {
-    name: 'Scenario 2',
-    build: scenario2,
-    region: ZJK,
-    breaks: [
-      ...scenario2Breaks,
-      ...commonBreaks.filter((b) =>
-        ['binding', 'SG rule', 'VPC subdomain', 'deployment', 'role policy'].includes(b.link),
-      ),
-    ],
-  },
-];
-
-for (const scenario of scenarios) {
+for (const scenario of SCENARIOS) {
   describe(`${scenario.name} through HTTP InvokeFunction`, () => {
     it('the full chain answers with the backend (real Python code)', async () => {
       const handle = await emulator('python');

@@ -8,7 +8,7 @@ import { evaluateReachability } from '../../emulator/products/fc/reachability';
 import { setCodeExecution } from '../../emulator/products/fc/settings';
 import { zipOf } from './fc-fixtures';
 import {
-  commonBreaks,
+  SCENARIOS,
   EGRESS,
   GROUP,
   INSTANCE,
@@ -16,7 +16,6 @@ import {
   PROJECT_FUNCTION,
   scenario1 as buildScenario1,
   scenario2 as buildScenario2,
-  scenario2Breaks,
   SH,
   URL_OK,
   userData,
@@ -46,27 +45,29 @@ const scenario2 = (code = '') => buildScenario2(emu, code);
 const check = (url = URL_OK) => evaluateReachability(emu.store, emu.context, { functionName: 'caller', url });
 
 describe('reachability model (pure)', () => {
-  it('Scenario 1: the full chain answers with the backend', () => {
-    scenario1();
-    const verdict = check();
-    assert.equal(verdict.symptom, 'ok', verdict.detail);
-    assert.equal(verdict.reachable, true);
-    assert.equal(verdict.response?.status, 200);
-    assert.deepEqual(JSON.parse(verdict.response?.body ?? '{}').message, 'Hello from the ECS backend');
-  });
-
-  for (const broken of commonBreaks) {
-    it(`Scenario 1, broken: ${broken.link} → ${broken.symptom} (${broken.missingLink})`, () => {
-      scenario1();
-      broken.apply(emu);
-      const verdict = check(broken.url);
-      assert.deepEqual(
-        { symptom: verdict.symptom, missingLink: verdict.missingLink },
-        { symptom: broken.symptom, missingLink: broken.missingLink },
-        verdict.detail,
-      );
-      assert.equal(verdict.reachable, false);
+  for (const scenario of SCENARIOS) {
+    it(`${scenario.name}: the full chain answers with the backend`, () => {
+      scenario.build(emu);
+      const verdict = check();
+      assert.equal(verdict.symptom, 'ok', verdict.detail);
+      assert.equal(verdict.reachable, true);
+      assert.equal(verdict.response?.status, 200);
+      assert.deepEqual(JSON.parse(verdict.response?.body ?? '{}').message, 'Hello from the ECS backend');
     });
+
+    for (const broken of scenario.breaks) {
+      it(`${scenario.name}, broken: ${broken.link} → ${broken.symptom} (${broken.missingLink})`, () => {
+        scenario.build(emu);
+        broken.apply(emu);
+        const verdict = check(broken.url);
+        assert.deepEqual(
+          { symptom: verdict.symptom, missingLink: verdict.missingLink },
+          { symptom: broken.symptom, missingLink: broken.missingLink },
+          verdict.detail,
+        );
+        assert.equal(verdict.reachable, false);
+      });
+    }
   }
 
   it('Scenario 1: a gateway 404 carries X-Ca-Error-Code and the reason', () => {
@@ -83,30 +84,6 @@ describe('reachability model (pure)', () => {
     const verdict = check();
     assert.deepEqual([verdict.symptom, verdict.missingLink], ['timeout', 'vpc-binding']);
   });
-
-  it('Scenario 2: the full chain over CEN answers with the backend', () => {
-    scenario2();
-    const verdict = check();
-    assert.equal(verdict.symptom, 'ok', verdict.detail);
-  });
-
-  for (const broken of [
-    ...scenario2Breaks,
-    ...commonBreaks.filter((b) =>
-      ['binding', 'SG rule', 'VPC subdomain', 'deployment', 'role policy'].includes(b.link),
-    ),
-  ]) {
-    it(`Scenario 2, broken: ${broken.link} → ${broken.symptom} (${broken.missingLink})`, () => {
-      scenario2();
-      broken.apply(emu);
-      const verdict = check(broken.url);
-      assert.deepEqual(
-        { symptom: verdict.symptom, missingLink: verdict.missingLink },
-        { symptom: broken.symptom, missingLink: broken.missingLink },
-        verdict.detail,
-      );
-    });
-  }
 });
 
 /** A function that opens a raw TCP connection, to see the socket-level errors. */
