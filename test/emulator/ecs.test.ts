@@ -22,6 +22,20 @@ describe('emulator ECS 2014-05-26', () => {
   });
   after(() => h.close());
 
+  /** A fresh VPC, vSwitch and security group with `amount` instances launched into them (not yet Running). */
+  async function launch(vSwitchCidr: string, amount?: number) {
+    const { vpcId, vSwitchId } = await availableVpc(h, { vSwitchCidr });
+    const { SecurityGroupId } = await h.ecs('CreateSecurityGroup', { VpcId: vpcId });
+    const run = await h.ecs('RunInstances', {
+      ImageId: IMAGE,
+      InstanceType: TYPE,
+      VSwitchId: vSwitchId,
+      SecurityGroupId,
+      ...(amount ? { Amount: amount } : {}),
+    });
+    return { vpcId, vSwitchId, SecurityGroupId, ids: run.InstanceIdSets.InstanceIdSet as string[] };
+  }
+
   describe('security groups', () => {
     it('CreateSecurityGroup creates a group in the VPC; a repeated ClientToken returns it again', async () => {
       const { vpcId } = await availableVpc(h);
@@ -319,15 +333,10 @@ describe('emulator ECS 2014-05-26', () => {
     });
 
     it('DeleteInstance needs Force for a Running instance and refuses Pending ones', async () => {
-      const { vpcId, vSwitchId } = await availableVpc(h, { vSwitchCidr: '192.168.5.0/24' });
-      const { SecurityGroupId } = await h.ecs('CreateSecurityGroup', { VpcId: vpcId });
-      const run = await h.ecs('RunInstances', {
-        ImageId: IMAGE,
-        InstanceType: TYPE,
-        VSwitchId: vSwitchId,
+      const {
         SecurityGroupId,
-      });
-      const id = run.InstanceIdSets.InstanceIdSet[0];
+        ids: [id],
+      } = await launch('192.168.5.0/24');
       await expectError(h, h.ecs('DeleteInstance', { InstanceId: id, Force: true }), 'IncorrectInstanceStatus', 403);
       await pollUntil(
         h,
@@ -357,15 +366,9 @@ describe('emulator ECS 2014-05-26', () => {
     });
 
     it('StopInstance and StartInstance move a Running instance through Stopping/Stopped and back', async () => {
-      const { vpcId, vSwitchId } = await availableVpc(h, { vSwitchCidr: '192.168.7.0/24' });
-      const { SecurityGroupId } = await h.ecs('CreateSecurityGroup', { VpcId: vpcId });
-      const run = await h.ecs('RunInstances', {
-        ImageId: IMAGE,
-        InstanceType: TYPE,
-        VSwitchId: vSwitchId,
-        SecurityGroupId,
-      });
-      const id = run.InstanceIdSets.InstanceIdSet[0];
+      const {
+        ids: [id],
+      } = await launch('192.168.7.0/24');
       const status = () => h.ecs('DescribeInstanceStatus', { 'InstanceId.1': id });
       const current = (r: Response): string | undefined => r.InstanceStatuses.InstanceStatus[0]?.Status;
       await expectError(h, h.ecs('StopInstance', { InstanceId: id }), 'IncorrectInstanceStatus', 403);
@@ -396,16 +399,10 @@ describe('emulator ECS 2014-05-26', () => {
     });
 
     it('DeleteInstances checks every instance before releasing any', async () => {
-      const { vpcId, vSwitchId } = await availableVpc(h, { vSwitchCidr: '192.168.6.0/24' });
-      const { SecurityGroupId } = await h.ecs('CreateSecurityGroup', { VpcId: vpcId });
-      const run = await h.ecs('RunInstances', {
-        ImageId: IMAGE,
-        InstanceType: TYPE,
-        VSwitchId: vSwitchId,
-        SecurityGroupId,
-        Amount: 2,
-      });
-      const [a, b] = run.InstanceIdSets.InstanceIdSet;
+      const {
+        vpcId,
+        ids: [a, b],
+      } = await launch('192.168.6.0/24', 2);
       await pollUntil(
         h,
         () => h.ecs('DescribeInstanceStatus', { 'InstanceId.1': a, 'InstanceId.2': b }),
