@@ -30,11 +30,14 @@ export const ACTIVITY_OPTIONS: Record<RetryClass, ActivityOptions> = {
     heartbeatTimeout: '1 minute',
     retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 10 },
   },
-  /** Deletes wait out DependencyViolation (ENIs left by FC can hold a vSwitch for ~10 minutes). */
+  /**
+   * Deletes wait out DependencyViolation (ENIs left by FC can hold a vSwitch for ~10 minutes); the
+   * dedicated instance's delete waits up to 30 minutes inside one attempt, so an attempt may run longer.
+   */
   delete: {
-    startToCloseTimeout: '20 minutes',
+    startToCloseTimeout: '40 minutes',
     heartbeatTimeout: '1 minute',
-    scheduleToCloseTimeout: '1 hour',
+    scheduleToCloseTimeout: '2 hours',
     retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '1 minute' },
   },
   /** Invoking the function: the first VPC invocation can take 10 s+ while an ENI is plugged in. */
@@ -60,10 +63,12 @@ export const RETRY_CLASS_OF: Record<ActivityName, RetryClass> = {
   createApiGroup: 'control',
   createApi: 'control',
   deployApi: 'control',
-  bindInstanceToVpc: 'control',
+  // Waits (heartbeating) until the instance is RUNNING again after the rebind: 1-5 min on real cloud.
+  bindInstanceToVpc: 'wait',
   enableVpcSubdomain: 'control',
   createFcRole: 'control',
-  createFunction: 'control',
+  // Retries AccessDenied (heartbeating) for up to 3 min while a new RAM role propagates to FC.
+  createFunction: 'wait',
   waitFunctionActive: 'wait',
   invokeFunction: 'verify',
   diagnoseReachability: 'check',
