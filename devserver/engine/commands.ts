@@ -135,10 +135,15 @@ const handlers: Record<string, CommandHandler> = {
   },
 
   cancelTimerCommandAttributes(ctx, a) {
-    const timer = ctx.exec.state.timers[a.timerId as string];
-    if (!timer) return; // already fired: the worker will see TimerFired
-    delete ctx.exec.state.timers[a.timerId as string];
-    write(ctx, 'timerCanceled', { timerId: a.timerId, startedEventId: timer.startedEventId, identity: ctx.identity });
+    const timerId = a.timerId as string;
+    const timer = ctx.exec.state.timers[timerId];
+    delete ctx.exec.state.timers[timerId];
+    // A timer that fired while this task ran has its TimerFired still buffered: the cancel wins and the
+    // buffered event is dropped (real Temporal's AddTimerCanceledEvent); the SDK cannot replay a
+    // CancelTimer command followed by TimerFired.
+    const startedEventId = timer?.startedEventId ?? takeBufferedTimerFired(ctx.exec, timerId);
+    if (startedEventId === undefined) return;
+    write(ctx, 'timerCanceled', { timerId, startedEventId, identity: ctx.identity });
   },
 
   completeWorkflowExecutionCommandAttributes(ctx, a) {
@@ -357,6 +362,14 @@ function close(ctx: CommandContext, status: number, kind: string, attrs: Msg): v
     status,
     event(kind, { ...attrs, workflowTaskCompletedEventId: ctx.completedEventId }),
   );
+}
+
+/** Removes a buffered TimerFired of `timerId`, returning its timer's started event id. */
+function takeBufferedTimerFired(exec: Execution, timerId: string): number | undefined {
+  const i = exec.state.buffered.findIndex((ev) => ev.timerFiredEventAttributes?.timerId === timerId);
+  if (i < 0) return undefined;
+  const [fired] = exec.state.buffered.splice(i, 1);
+  return Number(fired.timerFiredEventAttributes.startedEventId);
 }
 
 function findOpen(engine: Engine, namespace: string, execution: Msg | undefined): Execution | undefined {

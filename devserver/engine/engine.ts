@@ -19,6 +19,7 @@ import {
   decodeToken,
   encodeToken,
   event,
+  rememberRequestId,
   eventAttributes,
 } from './model';
 import { decideRetry, normalizeRetryPolicy } from './retry';
@@ -349,6 +350,8 @@ export class Engine {
             header: signal.header,
             identity: req.identity,
           });
+          // A retried signal-with-start must not signal twice.
+          if (requestId) rememberRequestId(prev.state.requestIds, requestId);
           return { runId: prev.state.runId, started: false };
         }
         const conflict =
@@ -357,7 +360,7 @@ export class Engine {
             ? ConflictPolicy.TERMINATE_EXISTING
             : ConflictPolicy.FAIL);
         if (conflict === ConflictPolicy.USE_EXISTING) {
-          if (requestId) prev.state.requestIds.push(requestId);
+          if (requestId) rememberRequestId(prev.state.requestIds, requestId);
           this.touch(prev);
           return { runId: prev.state.runId, started: false };
         }
@@ -812,8 +815,7 @@ export class Engine {
   ): void {
     if (s.requestId) {
       if (exec.state.signalRequestIds.includes(s.requestId)) return;
-      exec.state.signalRequestIds.push(s.requestId);
-      if (exec.state.signalRequestIds.length > 1000) exec.state.signalRequestIds.shift();
+      rememberRequestId(exec.state.signalRequestIds, s.requestId);
     }
     this.addEvent(
       exec,

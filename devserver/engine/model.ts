@@ -197,3 +197,11 @@ export function decodeToken(bytes: Uint8Array | undefined): TaskToken | undefine
 export function isClosed(s: ExecState): boolean {
   return s.status !== Status.RUNNING;
 }
+
+/** Request ids kept per execution for dedup; older ones are forgotten beyond this. */
+const REMEMBERED_REQUEST_IDS = 1000;
+
+export function rememberRequestId(list: string[], requestId: string): void {
+  list.push(requestId);
+  if (list.length > REMEMBERED_REQUEST_IDS) list.splice(0, list.length - REMEMBERED_REQUEST_IDS);
+}

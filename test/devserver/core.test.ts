@@ -66,6 +66,12 @@ describe('devserver core with the real SDK', () => {
     const first = await h.connection.workflowService.startWorkflowExecution(req);
     const second = await h.connection.workflowService.startWorkflowExecution(req);
     assert.equal(first.runId, second.runId);
+    // A retried signal-with-start onto the running workflow signals once.
+    const sws = { ...req, requestId: 'sws-request', signalName: 'go', identity: 'test' };
+    await h.connection.workflowService.signalWithStartWorkflowExecution(sws);
+    await h.connection.workflowService.signalWithStartWorkflowExecution(sws);
+    const events = (await h.client.workflow.getHandle(req.workflowId).fetchHistory()).events ?? [];
+    assert.equal(events.filter((e) => e.workflowExecutionSignaledEventAttributes).length, 1);
     await handle.terminate('test done');
     await h.client.workflow.getHandle(req.workflowId).terminate('test done');
   });
