@@ -541,6 +541,30 @@ describe('typed clients against the emulator', () => {
       assert.equal(badCidr.retryable, false);
     });
 
+    it('permission, quota and billing answers are final: not retryable', async () => {
+      const { CenBandwidthPackageId } = await cloud.cbn.createCenBandwidthPackage({
+        Bandwidth: 2,
+        GeographicRegionAId: 'China',
+        GeographicRegionBId: 'China',
+        BandwidthPackageChargeType: 'PREPAY',
+        Period: 1,
+        PricingCycle: 'Month',
+      });
+      const prepaid = await failure(cloud.cbn.deleteCenBandwidthPackage({ CenBandwidthPackageId }));
+      assert.deepEqual(
+        [prepaid.code, prepaid.httpStatus, prepaid.kind, prepaid.retryable],
+        ['Forbidden.Release', 403, 'permission', false],
+      );
+      for (const [code, kind] of [
+        ['QuotaExceeded.Vpc', 'quota'],
+        ['InsufficientBalance', 'billing'],
+      ] as const) {
+        emu.addFault({ product: 'vpc', action: 'CreateVpc', count: 1, error: { code, httpStatus: 400 } });
+        const error = await failure(cloud.vpc.createVpc({ RegionId: REGION, VpcName: 'refused' }));
+        assert.deepEqual([error.code, error.kind, error.retryable], [code, kind, false]);
+      }
+    });
+
     it('injected throttling and 5xx faults are retryable, with the emulator RequestId', async () => {
       emu.addFault({
         product: 'vpc',
