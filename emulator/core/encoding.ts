@@ -5,6 +5,12 @@ export function percentEncode(value: string): string {
   return encodeURIComponent(value).replace(/[!'()*]/g, (c) => '%' + c.charCodeAt(0).toString(16).toUpperCase());
 }
 
+/** A business parameter's value; empty counts as absent, as Alibaba's gateways treat it. */
+export function presentParam(params: Readonly<Record<string, string | undefined>>, name: string): string | undefined {
+  const value = params[name];
+  return value === undefined || value === '' ? undefined : value;
+}
+
 function decodeComponent(raw: string, where: string): string {
   try {
     return decodeURIComponent(raw.replace(/\+/g, ' '));

@@ -1,3 +1,4 @@
+import { presentParam } from '../../core/encoding';
 import { invalidFormat, invalidParameter, missingParameter } from './errors';
 
 /** Typed readers over RPC's flat string parameters, raising CloudAPI's documented validation codes. */
@@ -5,8 +6,7 @@ export class Params {
   constructor(private readonly raw: Record<string, string>) {}
 
   optional(name: string): string | undefined {
-    const value = this.raw[name];
-    return value === undefined || value === '' ? undefined : value;
+    return presentParam(this.raw, name);
   }
 
   required(name: string): string {

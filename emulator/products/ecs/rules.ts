@@ -1,3 +1,4 @@
+import { presentParam } from '../../core/encoding';
 import { parseCidr, parseIpv4 } from '../vpc/cidr';
 import { badRequest, invalidParameter, missingParameter } from '../vpc/errors';
 
@@ -34,10 +35,7 @@ export function parseRule(
   direction: RuleSpec['direction'],
   where: string,
 ): RuleSpec {
-  const field = (name: string) => {
-    const v = fields[name];
-    return v === undefined || v === '' ? undefined : v;
-  };
+  const field = (name: string) => presentParam(fields, name);
   const protocolText = field('IpProtocol');
   if (protocolText === undefined) throw missingParameter(`${where}IpProtocol`);
   const ipProtocol = PROTOCOLS.find((p) => p === protocolText.toLowerCase());

@@ -1,4 +1,5 @@
 import type { RpcRequest } from '../../core/contract';
+import { presentParam } from '../../core/encoding';
 import { badRequest, invalidParameter, missingParameter } from './errors';
 
 export interface Page {
@@ -22,10 +23,9 @@ export class RpcParams {
     return new RpcParams(req.params);
   }
 
-  /** An empty string counts as absent, as Alibaba's gateways treat it. */
+  /** An empty string counts as absent. */
   optional(name: string): string | undefined {
-    const value = this.raw[name];
-    return value === undefined || value === '' ? undefined : value;
+    return presentParam(this.raw, name);
   }
 
   required(name: string): string {
