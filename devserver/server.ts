@@ -25,6 +25,8 @@ export interface DevServerOptions {
   clock?: DevClock;
   /** Long-poll timeout in ms (default 55 000, below the SDK's ~70 s poll deadline). */
   pollTimeoutMs?: number;
+  /** A query no worker answers fails with DEADLINE_EXCEEDED after this many ms. Default 60 000. */
+  queryTimeoutMs?: number;
   /** Free closed workflows' histories from memory after this many ms (re-read from the journal). Default 10 000. */
   evictAfterMs?: number;
   /** Diagnostics (journal repairs, internal errors). Default: stderr. */
@@ -66,7 +68,14 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
   const journal = opened?.journal;
   clock.onError = (err, key) =>
     log(`deadline ${key} failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
-  const engine = new Engine({ clock, namespaces, store: journal, pollTimeoutMs: options.pollTimeoutMs, log });
+  const engine = new Engine({
+    clock,
+    namespaces,
+    store: journal,
+    pollTimeoutMs: options.pollTimeoutMs,
+    queryTimeoutMs: options.queryTimeoutMs,
+    log,
+  });
   const append = (entry: JournalEntry) => journal?.append(entry); // rare: namespaces, search attributes
 
   if (opened) {

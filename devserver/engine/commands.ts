@@ -27,6 +27,29 @@ export function unsupportedCommand(commands: Msg[]): string | undefined {
   return undefined;
 }
 
+const closingCommands = [
+  'completeWorkflowExecutionCommandAttributes',
+  'failWorkflowExecutionCommandAttributes',
+  'cancelWorkflowExecutionCommandAttributes',
+  'continueAsNewWorkflowExecutionCommandAttributes',
+];
+
+/**
+ * True when a command closes the run while events the workflow has not seen are buffered (the task
+ * must then fail with UNHANDLED_COMMAND so the workflow sees them first). A TimerFired that an earlier
+ * CancelTimer of the same task removes from the buffer does not count, as on real Temporal.
+ */
+export function closesOverUnseenEvents(exec: Execution, commands: Msg[]): boolean {
+  const cancelledTimers = new Set<string>();
+  for (const command of commands) {
+    if (command.cancelTimerCommandAttributes) cancelledTimers.add(command.cancelTimerCommandAttributes.timerId);
+    else if (closingCommands.some((k) => command[k])) {
+      return exec.state.buffered.some((ev) => !cancelledTimers.has(ev.timerFiredEventAttributes?.timerId));
+    }
+  }
+  return false;
+}
+
 export function applyCompletion(
   engine: Engine,
   exec: Execution,

@@ -4,7 +4,16 @@
 import { randomUUID } from 'node:crypto';
 import type { DevClock } from '../clock';
 import { type Msg, durationFromMs, msFromDuration, packAny, tsFromMs } from '../proto';
-import { alreadyExists, invalidArgument, notFound, required } from '../grpc/status';
+import {
+  type ServiceError,
+  alreadyExists,
+  cancelled,
+  deadlineExceeded,
+  invalidArgument,
+  notFound,
+  required,
+  unavailable,
+} from '../grpc/status';
 import { Execution, executionKey } from './execution';
 import { TaskQueues } from './matching';
 import {
@@ -24,7 +33,7 @@ import {
 } from './model';
 import { decideRetry, normalizeRetryPolicy } from './retry';
 import { activityDeadlines, activityTimedOut, enqueueActivity } from './activities';
-import { applyCompletion, unsupportedCommand } from './commands';
+import { applyCompletion, closesOverUnseenEvents, unsupportedCommand } from './commands';
 import { Namespaces } from './namespaces';
 
 /** A queued workflow task names the scheduling (`token`) it was queued for; stale ones are skipped. */
@@ -51,6 +60,8 @@ export interface ExecRecord {
 }
 
 const DEFAULT_WFT_TIMEOUT_MS = 10_000;
+/** A query nobody answers fails with DEADLINE_EXCEEDED after this (default). */
+const DEFAULT_QUERY_TIMEOUT_MS = 60_000;
 const WFT_FAILED_BAD_SEARCH_ATTRIBUTES = 23;
 /** Long polls answer empty after this (the SDK's own poll deadline is ~70 s). */
 export const DEFAULT_POLL_TIMEOUT_MS = 55_000;
@@ -96,6 +107,7 @@ export interface EngineOptions {
   namespaces: Namespaces;
   store?: EngineStore;
   pollTimeoutMs?: number;
+  queryTimeoutMs?: number;
   log?: (msg: string) => void;
 }
 
@@ -109,6 +121,7 @@ export class Engine {
   readonly activityQueues = new TaskQueues<ActivityTask>();
   private readonly store?: EngineStore;
   readonly pollTimeoutMs: number;
+  private readonly queryTimeoutMs: number;
   private readonly touched = new Set<Execution>();
   private readonly afterCommit: (() => void)[] = [];
   private depth = 0;
@@ -124,6 +137,7 @@ export class Engine {
     this.namespaces = opts.namespaces;
     this.store = opts.store;
     this.pollTimeoutMs = opts.pollTimeoutMs ?? DEFAULT_POLL_TIMEOUT_MS;
+    this.queryTimeoutMs = opts.queryTimeoutMs ?? DEFAULT_QUERY_TIMEOUT_MS;
     this.log = opts.log ?? (() => undefined);
     this.clock.attach({
       workflowTasksIdle: () => ![...this.running()].some((e) => e.state.wft),
@@ -689,14 +703,7 @@ export class Engine {
         this.failWorkflowTask(exec, rejection.cause, { message: rejection.message, source: 'Server' }, req.identity);
         return { error: rejection.message };
       }
-      const closes = commands.some(
-        (c) =>
-          c.completeWorkflowExecutionCommandAttributes ||
-          c.failWorkflowExecutionCommandAttributes ||
-          c.cancelWorkflowExecutionCommandAttributes ||
-          c.continueAsNewWorkflowExecutionCommandAttributes,
-      );
-      if (closes && exec.state.buffered.length > 0) {
+      if (closesOverUnseenEvents(exec, commands)) {
         // New events arrived while the workflow decided to close: it must see them first.
         this.failWorkflowTask(
           exec,
@@ -704,7 +711,8 @@ export class Engine {
           { message: 'Workflow completed with unhandled new events', source: 'Server' },
           req.identity,
         );
-        return {};
+        // The exact message real Temporal answers: the SDK then evicts its cached (completed) run.
+        return { error: 'UnhandledCommand' };
       }
       this.writeWftStart(exec);
       const completedEventId = exec.write(
@@ -776,9 +784,17 @@ export class Engine {
       );
     }
     exec.state.wft = undefined;
-    this.flushBuffered(exec);
+    this.rescheduleWorkflowTask(exec, wft.attempt);
+  }
+
+  /**
+   * After a failed or timed-out task: events that arrived meanwhile make the next task a normal first
+   * attempt (as on real Temporal); with nothing new it is a transient retry (attempt + 1).
+   */
+  private rescheduleWorkflowTask(exec: Execution, failedAttempt: number): void {
+    const hadNews = this.flushBuffered(exec);
     this.redispatchUnansweredQueries(exec);
-    this.scheduleWorkflowTask(exec, wft.attempt + 1);
+    this.scheduleWorkflowTask(exec, hadNews ? 1 : failedAttempt + 1);
   }
 
   respondWorkflowTaskFailed(req: Msg): Msg {
@@ -802,9 +818,7 @@ export class Engine {
       );
     }
     exec.state.wft = undefined;
-    this.flushBuffered(exec);
-    this.redispatchUnansweredQueries(exec);
-    this.scheduleWorkflowTask(exec, wft.attempt + 1);
+    this.rescheduleWorkflowTask(exec, wft.attempt);
   }
 
   // ---- signals, cancel, terminate -----------------------------------------------------------------
@@ -1056,15 +1070,21 @@ export class Engine {
     return new Promise<Msg>((resolve, reject) => {
       const id = ++this.querySeq;
       const timer = setTimeout(
-        () => finish({ error: 'query timed out: no worker answered (is a worker polling the task queue?)' }),
-        60_000,
+        () =>
+          finish({
+            abort: deadlineExceeded(
+              `query ${query.queryType} got no answer within ${this.queryTimeoutMs / 1000} s: is a worker polling task queue ${exec.state.taskQueue}?`,
+            ),
+          }),
+        this.queryTimeoutMs,
       );
-      const onAbort = () => finish({ error: 'query cancelled by the caller' });
-      const finish = (r: { answer?: Msg; error?: string; failure?: Msg }) => {
+      const onAbort = () => finish({ abort: cancelled('query cancelled by the caller') });
+      const finish = (r: { answer?: Msg; error?: string; abort?: ServiceError }) => {
         clearTimeout(timer);
         signal.removeEventListener('abort', onAbort);
         exec.queries.delete(id);
-        if (r.error !== undefined) reject(invalidArgument(r.error));
+        if (r.abort) reject(r.abort);
+        else if (r.error !== undefined) reject(invalidArgument(r.error));
         else resolve({ queryResult: r.answer });
       };
       signal.addEventListener('abort', onAbort);
@@ -1113,8 +1133,7 @@ export class Engine {
     const q = exec.queries.get(queryId);
     if (!q) return;
     if (result.resultType === 1) q.resolve({ answer: result.answer });
-    else
-      q.resolve({ error: result.errorMessage || result.failure?.message || 'query failed', failure: result.failure });
+    else q.resolve({ error: result.errorMessage || result.failure?.message || 'query failed' });
   }
 
   respondQueryTaskCompleted(req: Msg): Msg {
@@ -1137,7 +1156,7 @@ export class Engine {
     this.activityQueues.drainAll();
     for (const exec of this.executions.values()) {
       exec.notifyChange();
-      for (const q of exec.queries.values()) q.resolve({ error: 'server shutting down' });
+      for (const q of exec.queries.values()) q.resolve({ abort: unavailable('the devserver is shutting down') });
     }
   }
 }

@@ -1,12 +1,14 @@
 // One workflow run: its journaled state, its history and the in-memory waiters (long polls on its
 // history, queries and updates in flight) that are woken when it changes.
 import { type Msg, tsFromMs, encodeMessage, protoType, HISTORY_EVENT } from '../proto';
+import type { ServiceError } from '../grpc/status';
 import { type ExecState, eventAttributes, isClosed } from './model';
 
 export interface PendingQuery {
   id: number;
   query: Msg;
-  resolve: (result: { answer?: Msg; error?: string; failure?: Msg }) => void;
+  /** `error` is what the workflow answered (INVALID_ARGUMENT); `abort` is why no answer came. */
+  resolve: (result: { answer?: Msg; error?: string; abort?: ServiceError }) => void;
   /** Set once a worker took it, so it is not dispatched twice. */
   dispatched: boolean;
 }

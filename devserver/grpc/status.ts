@@ -19,6 +19,7 @@ export const failedPrecondition = (msg: string) => new ServiceError(status.FAILE
 export const deadlineExceeded = (msg: string) => new ServiceError(status.DEADLINE_EXCEEDED, msg);
 export const unimplemented = (msg: string) => new ServiceError(status.UNIMPLEMENTED, msg);
 export const cancelled = (msg: string) => new ServiceError(status.CANCELLED, msg);
+export const unavailable = (msg: string) => new ServiceError(status.UNAVAILABLE, msg);
 
 /** Throws INVALID_ARGUMENT naming the missing field when a required request field is empty. */
 export function required<T>(value: T | undefined | null | '', field: string): T {

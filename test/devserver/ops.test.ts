@@ -17,7 +17,7 @@ describe('devserver ops: errors, UI read RPCs, eviction', () => {
   let dir: string;
   before(async () => {
     dir = mkdtempSync(path.join(tmpdir(), 'devserver-ops-'));
-    h = await startHarness({ dbFile: path.join(dir, 'journal.db') });
+    h = await startHarness({ dbFile: path.join(dir, 'journal.db'), queryTimeoutMs: 300 });
   });
   after(async () => {
     await h?.close();
@@ -43,6 +43,17 @@ describe('devserver ops: errors, UI read RPCs, eviction', () => {
       svc.respondWorkflowTaskCompleted({ taskToken: Buffer.from('garbage') }),
       (err) => codeOf(err) === status.INVALID_ARGUMENT,
     );
+    // Nobody polls this task queue, so nobody answers the query.
+    const orphan = await h.client.workflow.start(greet, {
+      taskQueue: uniqueId('nobody'),
+      workflowId: uniqueId('q'),
+      args: ['x'],
+    });
+    await assert.rejects(orphan.query('anything'), (err: Error) => {
+      const cause = err.cause as { code?: number; details?: string } | undefined;
+      return (codeOf(err) ?? cause?.code) === status.DEADLINE_EXCEEDED;
+    });
+    await orphan.terminate('test done');
     // Still serving after all that.
     assert.ok((await svc.getSystemInfo({})).capabilities?.signalAndQueryHeader);
   });
