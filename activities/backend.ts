@@ -1,11 +1,10 @@
 import { backendUserDataBase64 } from './assets';
-import type { Activities, DeleteOutcome } from './contract';
+import type { Activities } from './contract';
 import type { EcsClient, EcsInstance } from './cloud/ecs';
 import { items } from './cloud/lists';
-import { deleteWaitingOutDependents, findOrCreate, runTag, waitForStatus, type ActivityOptions } from './common';
+import { deleteUntilGone, findOrCreate, runTag, waitForStatus, type ActivityOptions } from './common';
 import { runStep, stepRefused } from './failures';
 import { clientToken } from './idempotency';
-import { ActivityProgress, waitUntil, type HeartbeatState } from './progress';
 
 type BackendActivities = Pick<
   Activities,
@@ -149,36 +148,29 @@ export function backendActivities(ecs: EcsClient, options: ActivityOptions): Bac
       }),
 
     deleteBackendInstance: (item) =>
-      runStep('deleteBackendInstance', async () => {
-        const outcome: DeleteOutcome = await deleteWaitingOutDependents(
-          'deleteBackendInstance',
-          `ECS instance ${item.id}`,
-          () => ecs.deleteInstance({ RegionId: item.region, InstanceId: item.id, Force: true }),
-          options,
-        );
+      runStep('deleteBackendInstance', () =>
         // The security group and vSwitch stay blocked until the instance is really gone.
-        await waitUntil({
-          what: `ECS instance ${item.id} to disappear`,
+        deleteUntilGone({
           step: 'deleteBackendInstance',
-          intervalMs: options.pollIntervalMs,
-          timeoutMs: options.timeouts.delete,
-          progress: new ActivityProgress<HeartbeatState>(),
-          check: async () => {
-            const instance = await describeInstance(ecs, item.region, item.id);
-            return instance ? { done: false, state: instance.Status } : { done: true, value: undefined };
-          },
-        });
-        return outcome;
-      }),
+          what: `ECS instance ${item.id}`,
+          call: () => ecs.deleteInstance({ RegionId: item.region, InstanceId: item.id, Force: true }),
+          state: async () => (await describeInstance(ecs, item.region, item.id))?.Status,
+          options,
+        }),
+      ),
 
     deleteSecurityGroup: (item) =>
       runStep('deleteSecurityGroup', () =>
-        deleteWaitingOutDependents(
-          'deleteSecurityGroup',
-          `security group ${item.id}`,
-          () => ecs.deleteSecurityGroup({ RegionId: item.region, SecurityGroupId: item.id }),
+        deleteUntilGone({
+          step: 'deleteSecurityGroup',
+          what: `security group ${item.id}`,
+          call: () => ecs.deleteSecurityGroup({ RegionId: item.region, SecurityGroupId: item.id }),
+          state: async () => {
+            const found = await ecs.describeSecurityGroups({ RegionId: item.region, SecurityGroupIds: [item.id] });
+            return items(found.SecurityGroups).some((g) => g.SecurityGroupId === item.id) ? 'present' : undefined;
+          },
           options,
-        ),
+        }),
       ),
   };
 }

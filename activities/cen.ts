@@ -3,11 +3,13 @@ import { isAlibabaCloudError } from './cloud/errors';
 import { items } from './cloud/lists';
 import type { Activities, DeleteOutcome, RouteServiceStatus } from './contract';
 import {
+  deleteUntilGone,
   deleteWaitingOutDependents,
   findOrCreate,
   retryWhileBusy,
   runTag,
   waitForStatus,
+  waitUntilGone,
   type ActivityOptions,
 } from './common';
 import { runStep } from './failures';
@@ -256,18 +258,15 @@ export function cenActivities(cbn: CbnClient, options: ActivityOptions): CenActi
             ),
           );
         }
-        await waitUntil({
-          what: `route services for ${request.host} to disappear`,
+        await waitUntilGone({
           step: 'deleteRouteService',
-          intervalMs: options.pollIntervalMs,
-          timeoutMs: cenWait,
-          progress: new ActivityProgress<HeartbeatState>(),
-          check: async () => {
+          what: `route services for ${request.host}`,
+          state: async () => {
             const left = await routeEntries(request.cenId, request.host, request.hostRegionId);
-            return left.length === 0
-              ? { done: true, value: undefined }
-              : { done: false, state: left.map((e) => `${e.AccessRegionId}:${e.Status}`).join(', ') };
+            return left.length === 0 ? undefined : left.map((e) => `${e.AccessRegionId}:${e.Status}`).join(', ');
           },
+          options,
+          timeoutMs: cenWait,
         });
         return outcomes.some((o) => o.outcome === 'deleted') ? { outcome: 'deleted' } : { outcome: 'notFound' };
       }),
@@ -276,18 +275,25 @@ export function cenActivities(cbn: CbnClient, options: ActivityOptions): CenActi
       runStep('resetInterRegionBandwidth', async () => {
         const current = await interRegionLimit(item.cenId, item.region, item.oppositeRegion);
         if (!current || Number(current.BandwidthLimit) === 0) return { outcome: 'notFound' };
-        return deleteWaitingOutDependents(
-          'resetInterRegionBandwidth',
-          `the ${item.region}↔${item.oppositeRegion} bandwidth limit`,
-          () =>
+        return deleteUntilGone({
+          step: 'resetInterRegionBandwidth',
+          what: `the ${item.region}↔${item.oppositeRegion} bandwidth limit`,
+          call: () =>
             cbn.setCenInterRegionBandwidthLimit({
               CenId: item.cenId,
               LocalRegionId: item.region,
               OppositeRegionId: item.oppositeRegion,
               BandwidthLimit: 0,
             }),
+          // A limit of 0 that CEN has finished applying is no limit; until then it is still being removed.
+          state: async () => {
+            const left = await interRegionLimit(item.cenId, item.region, item.oppositeRegion);
+            if (!left || (Number(left.BandwidthLimit) === 0 && left.Status === 'Active')) return undefined;
+            return `${left.BandwidthLimit} Mbit/s ${left.Status ?? ''}`.trim();
+          },
           options,
-        );
+          timeoutMs: cenWait,
+        });
       }),
 
     deleteBandwidthPackage: (item) =>
@@ -303,12 +309,14 @@ export function cenActivities(cbn: CbnClient, options: ActivityOptions): CenActi
           );
         }
         try {
-          return await deleteWaitingOutDependents(
-            'deleteBandwidthPackage',
-            `bandwidth package ${item.id}`,
-            () => cbn.deleteCenBandwidthPackage({ CenBandwidthPackageId: item.id }),
+          return await deleteUntilGone({
+            step: 'deleteBandwidthPackage',
+            what: `bandwidth package ${item.id}`,
+            call: () => cbn.deleteCenBandwidthPackage({ CenBandwidthPackageId: item.id }),
+            state: async () => (await describePackage(item.id))?.Status,
             options,
-          );
+            timeoutMs: cenWait,
+          });
         } catch (error) {
           if (isAlibabaCloudError(error) && error.kind === 'permission') {
             return {
@@ -325,41 +333,33 @@ export function cenActivities(cbn: CbnClient, options: ActivityOptions): CenActi
     detachVpcFromCen: (item) =>
       runStep('detachVpcFromCen', async () => {
         if (!(await attachment(item.cenId, item.vpcId))) return { outcome: 'notFound' };
-        const outcome = await deleteWaitingOutDependents(
-          'detachVpcFromCen',
-          `attachment of ${item.vpcId} to ${item.cenId}`,
-          () =>
+        return deleteUntilGone({
+          step: 'detachVpcFromCen',
+          what: `attachment of ${item.vpcId} to ${item.cenId}`,
+          call: () =>
             cbn.detachCenChildInstance({
               CenId: item.cenId,
               ChildInstanceId: item.vpcId,
               ChildInstanceType: 'VPC',
               ChildInstanceRegionId: item.region,
             }),
+          state: async () => (await attachment(item.cenId, item.vpcId))?.Status,
           options,
-        );
-        await waitUntil({
-          what: `${item.vpcId} to leave CEN ${item.cenId}`,
-          step: 'detachVpcFromCen',
-          intervalMs: options.pollIntervalMs,
           timeoutMs: cenWait,
-          progress: new ActivityProgress<HeartbeatState>(),
-          check: async () => {
-            const left = await attachment(item.cenId, item.vpcId);
-            return left ? { done: false, state: left.Status } : { done: true, value: undefined };
-          },
         });
-        return outcome;
       }),
 
     deleteCen: (item) =>
       runStep('deleteCen', async () => {
         if (!(await describeCen(item.id))) return { outcome: 'notFound' };
-        return deleteWaitingOutDependents(
-          'deleteCen',
-          `CEN ${item.id}`,
-          () => cbn.deleteCen({ CenId: item.id }),
+        return deleteUntilGone({
+          step: 'deleteCen',
+          what: `CEN ${item.id}`,
+          call: () => cbn.deleteCen({ CenId: item.id }),
+          state: async () => (await describeCen(item.id))?.Status,
           options,
-        );
+          timeoutMs: cenWait,
+        });
       }),
   };
 }

@@ -140,6 +140,49 @@ export function deleteWaitingOutDependents(
   return retryWhileBusy(step, `${what} to be deleted`, () => deleteCall(call), options);
 }
 
+/**
+ * Polls until `state` reports nothing left (undefined), heartbeating. Many Alibaba deletes are accepted
+ * and finished later (Deleting, Pending, Modifying): a dependent's delete, or a teardown that says "done",
+ * must not run ahead of them.
+ */
+export function waitUntilGone(args: {
+  step: string;
+  what: string;
+  /** The resource's state while it still exists; undefined once it is gone (NotFound). */
+  state: () => Promise<string | undefined>;
+  options: ActivityOptions;
+  timeoutMs?: number;
+}): Promise<void> {
+  return waitUntil<void>({
+    what: `${args.what} to disappear`,
+    step: args.step,
+    intervalMs: args.options.pollIntervalMs,
+    timeoutMs: args.timeoutMs ?? args.options.timeouts.delete,
+    progress: new ActivityProgress<HeartbeatState>(),
+    check: async () => {
+      const state = await args.state();
+      return state === undefined ? { done: true, value: undefined } : { done: false, state };
+    },
+  });
+}
+
+/**
+ * The whole delete of one resource: the call (NotFound = done, "busy" waited out), then a wait until the
+ * resource is really gone, so the activity completes only when nothing of it is left.
+ */
+export async function deleteUntilGone(args: {
+  step: string;
+  what: string;
+  call: () => Promise<unknown>;
+  state: () => Promise<string | undefined>;
+  options: ActivityOptions;
+  timeoutMs?: number;
+}): Promise<DeleteOutcome> {
+  const outcome = await deleteWaitingOutDependents(args.step, args.what, args.call, args.options);
+  await waitUntilGone(args);
+  return outcome;
+}
+
 /** Polls a resource's status until it is `ready`, heartbeating; a vanished resource or `failed` state stops it. */
 export async function waitForStatus<R>(args: {
   step: string;

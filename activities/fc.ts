@@ -4,7 +4,7 @@ import { isAlibabaCloudError } from './cloud/errors';
 import type { FcFunction } from './cloud/fc';
 import { trustPolicyFor } from './cloud/ram';
 import type { Activities, InvocationResult } from './contract';
-import { deleteCall, retryWhileBusy, unlessNotFound, waitForStatus, type ActivityOptions } from './common';
+import { deleteCall, deleteUntilGone, unlessNotFound, waitForStatus, type ActivityOptions } from './common';
 import { runStep, stepRefused } from './failures';
 import { ActivityProgress, waitUntil, type HeartbeatState } from './progress';
 
@@ -152,19 +152,30 @@ export function fcActivities(clients: Pick<CloudClients, 'fc' | 'ram'>, options:
       }),
 
     deleteFunction: (item) =>
-      runStep('deleteFunction', () => deleteCall(() => fc.deleteFunction(item.region, item.id))),
+      runStep('deleteFunction', () =>
+        deleteUntilGone({
+          step: 'deleteFunction',
+          what: `function ${item.id}`,
+          call: () => fc.deleteFunction(item.region, item.id),
+          state: async () =>
+            (await unlessNotFound(() => fc.getFunction(item.region, item.id))) ? 'present' : undefined,
+          options,
+        }),
+      ),
 
     deleteFcRole: (item) =>
       runStep('deleteFcRole', async () => {
         await deleteCall(() =>
           ram.detachPolicyFromRole({ PolicyType: 'System', PolicyName: item.policyName, RoleName: item.name }),
         );
-        return retryWhileBusy(
-          'deleteFcRole',
-          `RAM role ${item.name} to be deleted`,
-          () => deleteCall(() => ram.deleteRole({ RoleName: item.name })),
+        return deleteUntilGone({
+          step: 'deleteFcRole',
+          what: `RAM role ${item.name}`,
+          call: () => ram.deleteRole({ RoleName: item.name }),
+          state: async () =>
+            (await unlessNotFound(() => ram.getRole({ RoleName: item.name }))) ? 'present' : undefined,
           options,
-        );
+        });
       }),
   };
 }

@@ -4,6 +4,7 @@ import { items } from './cloud/lists';
 import type { Activities, DeleteOutcome } from './contract';
 import {
   deleteCall,
+  deleteUntilGone,
   deleteWaitingOutDependents,
   findOrCreate,
   runTag,
@@ -305,12 +306,16 @@ export function gatewayActivities(clients: GatewayClients, options: ActivityOpti
             cloudapi.modifyIntranetDomainPolicy({ RegionId: item.region, GroupId: item.id, VpcIntranetEnable: false }),
           );
         }
-        return deleteWaitingOutDependents(
-          'deleteApiGroup',
-          `API group ${item.id}`,
-          () => cloudapi.deleteApiGroup({ RegionId: item.region, GroupId: item.id }),
+        return deleteUntilGone({
+          step: 'deleteApiGroup',
+          what: `API group ${item.id}`,
+          call: () => cloudapi.deleteApiGroup({ RegionId: item.region, GroupId: item.id }),
+          state: async () =>
+            (await unlessNotFound(() => cloudapi.describeApiGroup({ RegionId: item.region, GroupId: item.id })))
+              ? 'present'
+              : undefined,
           options,
-        );
+        });
       }),
 
     removeVpcAccess: (item) =>
@@ -353,24 +358,14 @@ export function gatewayActivities(clients: GatewayClients, options: ActivityOpti
 
     deleteDedicatedInstance: (item) =>
       runStep('deleteDedicatedInstance', async () => {
-        const outcome = await deleteWaitingOutDependents(
-          'deleteDedicatedInstance',
-          `dedicated instance ${item.id}`,
-          () => cloudapi.deleteInstance({ RegionId: item.region, InstanceId: item.id }),
-          options,
-        );
-        await waitUntil({
-          what: `dedicated instance ${item.id} to disappear`,
+        return deleteUntilGone({
           step: 'deleteDedicatedInstance',
-          intervalMs: options.pollIntervalMs,
+          what: `dedicated instance ${item.id}`,
+          call: () => cloudapi.deleteInstance({ RegionId: item.region, InstanceId: item.id }),
+          state: async () => (await describeInstance(item.region, item.id))?.Status,
+          options,
           timeoutMs: options.timeouts.gatewayInstance,
-          progress: new ActivityProgress<HeartbeatState>(),
-          check: async () => {
-            const instance = await describeInstance(item.region, item.id);
-            return instance ? { done: false, state: instance.Status } : { done: true, value: undefined };
-          },
         });
-        return outcome;
       }),
   };
 }

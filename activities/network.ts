@@ -1,14 +1,7 @@
 import type { Activities } from './contract';
 import { items } from './cloud/lists';
 import type { VpcClient } from './cloud/vpc';
-import {
-  findOrCreate,
-  runTag,
-  unlessNotFound,
-  waitForStatus,
-  deleteWaitingOutDependents,
-  type ActivityOptions,
-} from './common';
+import { findOrCreate, runTag, unlessNotFound, waitForStatus, deleteUntilGone, type ActivityOptions } from './common';
 import { runStep } from './failures';
 import { clientToken } from './idempotency';
 
@@ -102,22 +95,27 @@ export function networkActivities(vpc: VpcClient, options: ActivityOptions): Net
 
     deleteVSwitch: (item) =>
       runStep('deleteVSwitch', () =>
-        deleteWaitingOutDependents(
-          'deleteVSwitch',
-          `vSwitch ${item.id}`,
-          () => vpc.deleteVSwitch({ RegionId: item.region, VSwitchId: item.id }),
+        deleteUntilGone({
+          step: 'deleteVSwitch',
+          what: `vSwitch ${item.id}`,
+          call: () => vpc.deleteVSwitch({ RegionId: item.region, VSwitchId: item.id }),
+          state: async () =>
+            (await unlessNotFound(() => vpc.describeVSwitchAttributes({ RegionId: item.region, VSwitchId: item.id })))
+              ?.Status,
           options,
-        ),
+        }),
       ),
 
     deleteVpc: (item) =>
       runStep('deleteVpc', () =>
-        deleteWaitingOutDependents(
-          'deleteVpc',
-          `VPC ${item.id}`,
-          () => vpc.deleteVpc({ RegionId: item.region, VpcId: item.id }),
+        deleteUntilGone({
+          step: 'deleteVpc',
+          what: `VPC ${item.id}`,
+          call: () => vpc.deleteVpc({ RegionId: item.region, VpcId: item.id }),
+          state: async () =>
+            (await unlessNotFound(() => vpc.describeVpcAttribute({ RegionId: item.region, VpcId: item.id })))?.Status,
           options,
-        ),
+        }),
       ),
   };
 }

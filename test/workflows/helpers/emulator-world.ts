@@ -22,10 +22,7 @@ export interface EmulatorResource {
 export interface EmulatorWorld {
   emulator: EmulatorHandle;
   activities: Activities;
-  /**
-   * GET /_emulator/resources once nothing is still "Deleting" (delete activities return when Alibaba
-   * accepted the delete; the emulator finishes it shortly after, like the real cloud).
-   */
+  /** GET /_emulator/resources, as it is right now (delete activities return once a resource is gone). */
   resources(): Promise<EmulatorResource[]>;
   /** POST /_emulator/faults */
   addFaults(rules: unknown): Promise<void>;
@@ -57,13 +54,7 @@ export async function startEmulatorWorld(): Promise<EmulatorWorld> {
   return {
     emulator,
     activities,
-    resources: async () => {
-      for (let attempt = 0; ; attempt++) {
-        const { resources } = (await control('GET', 'resources')) as { resources: EmulatorResource[] };
-        if (attempt >= 200 || !resources.some((r) => r.status === 'Deleting')) return resources;
-        await new Promise((resolve) => setTimeout(resolve, 50));
-      }
-    },
+    resources: async () => ((await control('GET', 'resources')) as { resources: EmulatorResource[] }).resources,
     addFaults: async (rules) => void (await control('POST', 'faults', rules)),
     clearFaults: async () => void (await control('DELETE', 'faults')),
     fulfilTicket: async (parameters) =>
