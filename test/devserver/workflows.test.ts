@@ -14,6 +14,7 @@ import {
   blockForever,
   brokenTask,
   counter,
+  externalCaller,
   goSignal,
   greet,
   parent,
@@ -39,6 +40,20 @@ describe('devserver workflow features with the real SDK', () => {
     const handle = await h.client.workflow.start(parent, { ...opts('parent'), args: ['kid'] });
     assert.equal(await handle.result(), 'parent(hello kid)');
     await h.replay(handle, h.client.workflow.getHandle(`${handle.workflowId}-child`));
+  });
+
+  it('signals and cancels other workflows through external handles', async () => {
+    const signalled = await h.client.workflow.start(signalFlow, { ...opts('ext-sig'), args: [30_000] });
+    const cancelled = await h.client.workflow.start(blockForever, opts('ext-cancel'));
+    const caller = await h.client.workflow.start(externalCaller, {
+      ...opts('ext-caller'),
+      args: [signalled.workflowId, cancelled.workflowId],
+    });
+    assert.match(await caller.result(), /^done; missing: /);
+    assert.equal(await signalled.result(), 'start/got from-external');
+    await assert.rejects(cancelled.result(), WorkflowFailedError);
+    assert.equal((await cancelled.describe()).status.name, 'CANCELLED');
+    await h.replay(caller, signalled, cancelled);
   });
 
   it('follows continue-as-new to the last run', async () => {
