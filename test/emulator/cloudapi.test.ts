@@ -66,10 +66,11 @@ describe('CloudAPI', () => {
   let groupId = '';
   let apiId = '';
 
-  it('DescribeZones lists the region zones', async () => {
+  it('DescribeZones lists the region zones; an unknown region is refused', async () => {
     const zones = (await call('DescribeZones')).Zones.Zone as Json[];
     assert.ok(zones.length > 0);
     assert.ok(zones.every((z) => String(z.ZoneId).startsWith(REGION)));
+    await rejectsWith(call('DescribeZones', { RegionId: 'xx-nowhere-1' }), 'InvalidRegionId');
   });
 
   it('CreateInstance validates, is idempotent by Token and goes CREATING → RUNNING', async () => {

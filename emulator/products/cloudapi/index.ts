@@ -1,4 +1,5 @@
 import type { ProductDefinition } from '../../core/contract';
+import { regional } from '../vpc/common';
 import { abolishApi, createApi, deleteApi, deployApi, describeApi, describeApis } from './apis';
 import {
   createApiGroup,
@@ -22,7 +23,8 @@ export const cloudapiProduct: ProductDefinition = {
   name: 'cloudapi',
   style: 'rpc',
   version: '2016-07-14',
-  actions: {
+  // An unknown RegionId fails first (InvalidRegionId), as it does for VPC and ECS.
+  actions: regional({
     DescribeZones: describeZones,
     CreateInstance: createInstance,
     DescribeInstances: describeInstances,
@@ -43,5 +45,5 @@ export const cloudapiProduct: ProductDefinition = {
     DeployApi: deployApi,
     AbolishApi: abolishApi,
     DeleteApi: deleteApi,
-  },
+  }),
 };
