@@ -107,7 +107,7 @@ describe('errors on the wire', () => {
   });
   after(() => server.close());
 
-  const clients = (timeoutMs = 5_000) =>
+  const clients = (timeoutMs = 60_000) =>
     createCloudClients({
       endpoint: server.url,
       credentials: TEST_CREDENTIALS,
