@@ -1,6 +1,5 @@
-import { writeFileSync } from 'node:fs';
 import { WorkflowFailedError, WorkflowUpdateFailedError, type Client, type WorkflowHandle } from '@temporalio/client';
-import { historyToJson } from './history-json';
+import { exportHistoryFile } from './history-json';
 import type { Inventory } from '../activities/contract';
 import { loadRunConfig } from '../config/load';
 import type { RunConfig } from '../config/schema';
@@ -177,9 +176,8 @@ export async function runCommand(
     }
     case 'history': {
       const handle = client.workflow.getHandle(command.id, command.runId);
-      const history = await handle.fetchHistory();
-      writeFileSync(command.out, historyToJson(history));
-      io.out(`wrote ${history.events?.length ?? 0} events of ${command.id} to ${command.out}`);
+      const events = await exportHistoryFile(handle, command.out);
+      io.out(`wrote ${events} events of ${command.id} to ${command.out}`);
       return EXIT.ok;
     }
     case 'list': {

@@ -2,10 +2,9 @@
  * Runs the real workflows with a real Worker against the in-process devserver. One workflow bundle per
  * test file; one worker per test (own task queue), so tests can pass their own activities.
  */
-import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
-import { historyToJson } from '../../../client/history-json';
+import { exportHistoryFile } from '../../../client/history-json';
 import {
   bundleWorkflowCode,
   DefaultLogger,
@@ -75,8 +74,7 @@ export async function startWorkflowHarness(): Promise<WorkflowHarness> {
     },
     async exportHistory(handle, name) {
       if (process.env.UPDATE_HISTORIES !== '1') return;
-      const history = await handle.fetchHistory();
-      writeFileSync(join(HISTORIES_DIR, `${name}.json`), historyToJson(history) + '\n');
+      await exportHistoryFile(handle, join(HISTORIES_DIR, `${name}.json`));
     },
     async close() {
       await nativeConnection.close();
