@@ -7,17 +7,8 @@ import type { InventoryItem } from '../activities/contract';
 import type { VpcKey } from '../config/scenario';
 import { activity } from './activity-stubs';
 import { idempotencyKey, need, regionOfVpcIn, type Facts, type RunContext, type StepHandlers } from './run-context';
-import type { StepName } from './steps';
+import type { CenStepName, StepName } from './steps';
 import { waitForCenRouteTicket } from './ticket';
-
-type CenSteps =
-  | 'cen'
-  | 'cenAttachApiAccessVpc'
-  | 'cenAttachFcAccessVpc'
-  | 'cenBandwidthPackage'
-  | 'cenBandwidthAssociation'
-  | 'cenInterRegionBandwidth'
-  | 'cenRouteTicket';
 
 /** The ResolveAndRouteServiceInCen parameters the runbook's ticket quotes (Scenario 2 step 4). */
 export function cenRouteTicketRequest(config: RunConfig, facts: Facts): CenRouteTicketRequest {
@@ -30,7 +21,7 @@ export function cenRouteTicketRequest(config: RunConfig, facts: Facts): CenRoute
   };
 }
 
-export function cenSteps(ctx: RunContext): Pick<StepHandlers, CenSteps> {
+export function cenSteps(ctx: RunContext): Pick<StepHandlers, CenStepName> {
   const { config, state, facts } = ctx;
   const regionOfVpc = (key: VpcKey) => regionOfVpcIn(config, key);
   const record = (item: InventoryItem) => state.record(item);

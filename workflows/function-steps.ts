@@ -4,10 +4,9 @@ import type { InventoryItem } from '../activities/contract';
 import { apiUrlOf, functionRegionOf, functionVpcKey } from '../config/scenario';
 import { activity } from './activity-stubs';
 import { idempotencyKey, need, type RunContext, type StepHandlers } from './run-context';
+import type { FunctionStepName } from './steps';
 
-type FunctionSteps = 'fcRole' | 'function' | 'verify';
-
-export function functionSteps(ctx: RunContext): Pick<StepHandlers, FunctionSteps> {
+export function functionSteps(ctx: RunContext): Pick<StepHandlers, FunctionStepName> {
   const { config, state, facts } = ctx;
   const functionRegion = functionRegionOf(config);
   const record = (item: InventoryItem) => state.record(item);

@@ -3,18 +3,9 @@ import { workflowInfo } from '@temporalio/workflow';
 import type { InventoryItem } from '../activities/contract';
 import { activity } from './activity-stubs';
 import { idempotencyKey, need, type RunContext, type StepHandlers } from './run-context';
+import type { GatewayStepName } from './steps';
 
-type GatewaySteps =
-  | 'gatewayInstance'
-  | 'gatewayIngressRule'
-  | 'vpcAccess'
-  | 'apiGroup'
-  | 'api'
-  | 'deployApi'
-  | 'gatewayVpcBinding'
-  | 'vpcSubdomain';
-
-export function gatewaySteps(ctx: RunContext): Pick<StepHandlers, GatewaySteps> {
+export function gatewaySteps(ctx: RunContext): Pick<StepHandlers, GatewayStepName> {
   const { config, state, facts } = ctx;
   const gatewayRegion = config.regions.gateway;
   const record = (item: InventoryItem) => state.record(item);

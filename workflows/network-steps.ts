@@ -3,20 +3,9 @@ import type { InventoryItem } from '../activities/contract';
 import { functionVpcKey, type VpcKey } from '../config/scenario';
 import { activity } from './activity-stubs';
 import { idempotencyKey, need, regionOfVpcIn, type RunContext, type StepHandlers } from './run-context';
-import type { StepName } from './steps';
+import type { NetworkStepName, StepName } from './steps';
 
-type NetworkSteps =
-  | 'apiAccessVpc'
-  | 'apiAccessVSwitch'
-  | 'backendVpc'
-  | 'backendVSwitch'
-  | 'fcAccessVpc'
-  | 'fcAccessVSwitch'
-  | 'backendSecurityGroup'
-  | 'functionSecurityGroup'
-  | 'backendInstance';
-
-export function networkSteps(ctx: RunContext): Pick<StepHandlers, NetworkSteps> {
+export function networkSteps(ctx: RunContext): Pick<StepHandlers, NetworkStepName> {
   const { config, state, facts } = ctx;
   const gatewayRegion = config.regions.gateway;
   const regionOfVpc = (key: VpcKey) => regionOfVpcIn(config, key);

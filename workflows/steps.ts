@@ -7,14 +7,18 @@ import type { RunConfig, Scenario } from '../config/schema';
  * disagree. Pure data (no I/O): the workflow bundle imports it.
  */
 
-export type StepName =
-  | 'preflight'
+/** Step names by the module that implements them (network-steps.ts, gateway-steps.ts, ...). */
+export type NetworkStepName =
   | 'apiAccessVpc'
   | 'apiAccessVSwitch'
   | 'backendVpc'
   | 'backendVSwitch'
+  | 'fcAccessVpc'
+  | 'fcAccessVSwitch'
   | 'backendSecurityGroup'
-  | 'backendInstance'
+  | 'functionSecurityGroup'
+  | 'backendInstance';
+export type GatewayStepName =
   | 'gatewayInstance'
   | 'gatewayIngressRule'
   | 'vpcAccess'
@@ -22,20 +26,17 @@ export type StepName =
   | 'api'
   | 'deployApi'
   | 'gatewayVpcBinding'
-  | 'vpcSubdomain'
-  | 'fcAccessVpc'
-  | 'fcAccessVSwitch'
-  | 'functionSecurityGroup'
-  | 'fcRole'
-  | 'function'
+  | 'vpcSubdomain';
+export type FunctionStepName = 'fcRole' | 'function' | 'verify';
+export type CenStepName =
   | 'cen'
   | 'cenAttachApiAccessVpc'
   | 'cenAttachFcAccessVpc'
   | 'cenBandwidthPackage'
   | 'cenBandwidthAssociation'
   | 'cenInterRegionBandwidth'
-  | 'cenRouteTicket'
-  | 'verify';
+  | 'cenRouteTicket';
+export type StepName = 'preflight' | NetworkStepName | GatewayStepName | FunctionStepName | CenStepName;
 
 /** Which configured region a step's resources live in; `global` for RAM and CEN (account-wide). */
 export type RegionRole = 'gateway' | 'function' | 'global';
