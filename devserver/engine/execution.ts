@@ -11,6 +11,8 @@ export interface PendingQuery {
   resolve: (result: { answer?: Msg; error?: string; abort?: ServiceError }) => void;
   /** Set once a worker took it, so it is not dispatched twice. */
   dispatched: boolean;
+  /** Taken on a workflow task (answered with its completion), not as a query task of its own. */
+  inWorkflowTask: boolean;
 }
 
 const historyEventType = () => protoType(HISTORY_EVENT);
