@@ -190,6 +190,22 @@ describe('devserver: events racing a running workflow task', () => {
     assert.equal(scheduled.workflowTaskScheduledEventAttributes.attempt, 1);
   });
 
+  it('an update completed in a task rejected for an unseen signal is delivered again and completes', async () => {
+    const workflowId = uniqueId('update-signal-race');
+    const handle = client.workflow.getHandle(workflowId);
+    const raced = raceCompletion(workflowId, 'completeWorkflowExecutionCommandAttributes', async () => {
+      await handle.signal(noteSignal, 'second');
+    });
+    await client.workflow.start(completeOnFirstNote, { taskQueue, workflowId });
+    const update = handle.executeUpdate(noteUpdate, { args: ['first'] });
+    await raced;
+    assert.equal(await update, 'noted first');
+    assert.deepEqual((await handle.result()).sort(), ['first', 'second']);
+    const evs = await history(handle);
+    assert.equal(has(evs, 'workflowTaskFailed').length, 1);
+    assert.equal(has(evs, 'workflowExecutionUpdateCompleted').length, 1);
+  });
+
   it('an update admitted while the task completing the workflow runs is aborted; the workflow completes', async () => {
     const workflowId = uniqueId('update-race');
     const handle = client.workflow.getHandle(workflowId);
