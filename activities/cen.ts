@@ -3,6 +3,7 @@ import { isAlibabaCloudError } from './cloud/errors';
 import { items } from './cloud/lists';
 import type { Activities, DeleteOutcome, RouteServiceStatus } from './contract';
 import {
+  alreadyExistsIsDone,
   deleteUntilGone,
   deleteWaitingOutDependents,
   findOrCreate,
@@ -103,18 +104,15 @@ export function cenActivities(cbn: CbnClient, options: ActivityOptions): CenActi
           await retryWhileBusy(
             'attachVpcToCen',
             `CEN ${input.cenId} to accept ${input.vpcId}`,
-            async () => {
-              try {
-                await cbn.attachCenChildInstance({
+            () =>
+              alreadyExistsIsDone(() =>
+                cbn.attachCenChildInstance({
                   CenId: input.cenId,
                   ChildInstanceId: input.vpcId,
                   ChildInstanceType: 'VPC',
                   ChildInstanceRegionId: input.vpcRegion,
-                });
-              } catch (error) {
-                if (!(isAlibabaCloudError(error) && error.isAlreadyExists)) throw error;
-              }
-            },
+                }),
+              ),
             options,
             cenWait,
           );
@@ -164,16 +162,13 @@ export function cenActivities(cbn: CbnClient, options: ActivityOptions): CenActi
           await retryWhileBusy(
             'associateBandwidthPackage',
             `bandwidth package ${input.bandwidthPackageId} to be associated`,
-            async () => {
-              try {
-                await cbn.associateCenBandwidthPackage({
+            () =>
+              alreadyExistsIsDone(() =>
+                cbn.associateCenBandwidthPackage({
                   CenId: input.cenId,
                   CenBandwidthPackageId: input.bandwidthPackageId,
-                });
-              } catch (error) {
-                if (!(isAlibabaCloudError(error) && error.isAlreadyExists)) throw error;
-              }
-            },
+                }),
+              ),
             options,
             cenWait,
           );

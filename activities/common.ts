@@ -84,6 +84,15 @@ export async function unlessNotFound<T>(read: () => Promise<T>): Promise<T | und
   }
 }
 
+/** Runs a change whose "already exists" answer means an earlier attempt made it (attach, associate). */
+export async function alreadyExistsIsDone(call: () => Promise<unknown>): Promise<void> {
+  try {
+    await call();
+  } catch (error) {
+    if (!(isAlibabaCloudError(error) && error.isAlreadyExists)) throw error;
+  }
+}
+
 /** Runs a delete call: NotFound means someone (an earlier attempt) already did it. */
 export async function deleteCall(call: () => Promise<unknown>): Promise<DeleteOutcome> {
   try {

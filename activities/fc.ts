@@ -4,7 +4,14 @@ import { isAlibabaCloudError } from './cloud/errors';
 import type { FcFunction } from './cloud/fc';
 import { trustPolicyFor } from './cloud/ram';
 import type { Activities, InvocationResult } from './contract';
-import { deleteCall, deleteUntilGone, unlessNotFound, waitForStatus, type ActivityOptions } from './common';
+import {
+  alreadyExistsIsDone,
+  deleteCall,
+  deleteUntilGone,
+  unlessNotFound,
+  waitForStatus,
+  type ActivityOptions,
+} from './common';
 import { runStep, stepRefused } from './failures';
 import { ActivityProgress, waitUntil, type HeartbeatState } from './progress';
 
@@ -46,15 +53,13 @@ export function fcActivities(clients: Pick<CloudClients, 'fc' | 'ram'>, options:
             role = (await ram.getRole({ RoleName: input.roleName })).Role;
           }
         }
-        try {
-          await ram.attachPolicyToRole({
+        await alreadyExistsIsDone(() =>
+          ram.attachPolicyToRole({
             PolicyType: 'System',
             PolicyName: input.policyName,
             RoleName: input.roleName,
-          });
-        } catch (error) {
-          if (!(isAlibabaCloudError(error) && error.isAlreadyExists)) throw error;
-        }
+          }),
+        );
         return { roleName: role.RoleName, roleArn: role.Arn };
       }),
 
