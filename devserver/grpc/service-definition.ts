@@ -21,6 +21,9 @@ export interface BuiltService {
   implementation: UntypedServiceImplementation;
 }
 
+/** DEVSERVER_TRACE=1 logs every RPC (start, and duration when it answers) to stderr, for debugging. */
+const TRACE = Boolean(process.env.DEVSERVER_TRACE);
+
 export interface ServiceHooks {
   /** Logs handler failures that are not ServiceErrors (bugs), which answer INTERNAL. */
   onError(e: unknown, rpc: string): void;
@@ -58,7 +61,7 @@ export function buildService(fullName: string, handlers: RpcHandlers, hooks: Ser
         return;
       }
       const started = Date.now();
-      if (process.env.DEVSERVER_TRACE) process.stderr.write(`${started % 100000} > ${name}\n`);
+      if (TRACE) process.stderr.write(`[devserver] ${new Date(started).toISOString()} > ${name}\n`);
       const abort = new AbortController();
       call.on('cancelled', () => abort.abort());
       Promise.resolve()
@@ -72,8 +75,8 @@ export function buildService(fullName: string, handlers: RpcHandlers, hooks: Ser
         })
         .then(
           (res) => {
-            if (process.env.DEVSERVER_TRACE)
-              process.stderr.write(`${Date.now() % 100000} < ${name} ${Date.now() - started}ms\n`);
+            if (TRACE)
+              process.stderr.write(`[devserver] ${new Date().toISOString()} < ${name} ${Date.now() - started} ms\n`);
             callback(null, res);
           },
           (err: unknown) => {
