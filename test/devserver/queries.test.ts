@@ -1,0 +1,96 @@
+// Concurrent queries against a workflow that keeps changing: every query must be answered while
+// signals and updates keep the workflow's tasks flowing (a lost query or a stalled workflow task
+// shows up as the client deadline expiring, not as a hang).
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { Client, Connection } from '@temporalio/client';
+import { DefaultLogger, NativeConnection, Worker, bundleWorkflowCode, type WorkflowBundle } from '@temporalio/worker';
+import { startDevServer, type DevServer } from '../../devserver';
+import { quietRuntime, uniqueId } from './helpers';
+import {
+  addItemUpdate,
+  bumpSignal,
+  finishSignal,
+  inventoryQuery,
+  progressQuery,
+  queriedCounter,
+} from './fixtures/queries-workflows';
+
+/** Generous: a healthy round takes well under a second; a stall waits for a long-poll timeout (55 s). */
+const ROUND_DEADLINE_MS = 15_000;
+
+describe('devserver: concurrent queries', () => {
+  let server: DevServer;
+  let connection: Connection;
+  let client: Client;
+  let nativeConnection: NativeConnection;
+  let workflowBundle: WorkflowBundle;
+  let worker: Worker;
+  let running: Promise<void>;
+  const taskQueue = uniqueId('queries');
+
+  before(async () => {
+    quietRuntime();
+    server = await startDevServer({ port: 0, log: () => undefined });
+    connection = await Connection.connect({ address: server.address });
+    client = new Client({ connection });
+    nativeConnection = await NativeConnection.connect({ address: server.address });
+    workflowBundle = await bundleWorkflowCode({
+      workflowsPath: require.resolve('./fixtures/queries-workflows'),
+      logger: new DefaultLogger('ERROR'),
+    });
+    worker = await Worker.create({ connection: nativeConnection, taskQueue, workflowBundle });
+    running = worker.run();
+  });
+
+  after(async () => {
+    if (worker) {
+      worker.shutdown();
+      await running;
+    }
+    await nativeConnection?.close();
+    await connection?.close();
+    await server?.close();
+  });
+
+  /** Runs `fn` with every RPC it makes bounded by the round deadline. */
+  function withinDeadline<T>(fn: () => Promise<T>): Promise<T> {
+    return connection.withDeadline(Date.now() + ROUND_DEADLINE_MS, fn);
+  }
+
+  it('answers many concurrent queries while signals and updates arrive, and the workflow keeps going', async () => {
+    const handle = await client.workflow.start(queriedCounter, { taskQueue, workflowId: uniqueId('queried') });
+    const rounds = 6;
+    const queriesPerRound = 30;
+    for (let round = 0; round < rounds; round++) {
+      const [answers, , counts] = await withinDeadline(() =>
+        Promise.all([
+          Promise.all(
+            Array.from({ length: queriesPerRound }, (_, i) =>
+              i % 2 === 0 ? handle.query(progressQuery) : handle.query(inventoryQuery),
+            ),
+          ),
+          Promise.all([1, 2, 3].map((by) => handle.signal(bumpSignal, by))),
+          Promise.all(['a', 'b'].map((item) => handle.executeUpdate(addItemUpdate, { args: [`${round}${item}`] }))),
+        ]),
+      );
+      assert.equal(answers.length, queriesPerRound);
+      for (const [i, answer] of answers.entries()) {
+        if (i % 2 === 0) assert.equal(typeof answer, 'number');
+        else assert.ok(Array.isArray(answer));
+      }
+      assert.deepEqual(
+        [...counts].sort((a, b) => a - b),
+        [2 * round + 1, 2 * round + 2],
+      );
+      // Progress is visible to the next query once the signals were accepted.
+      assert.equal(await withinDeadline(() => handle.query(progressQuery)), 6 * (round + 1));
+    }
+    await handle.signal(finishSignal);
+    const result = await withinDeadline(() => handle.result());
+    assert.equal(result.progress, 6 * rounds);
+    assert.equal(result.items.length, 2 * rounds);
+    const history = await handle.fetchHistory();
+    await Worker.runReplayHistory({ workflowBundle, replayName: handle.workflowId }, history, handle.workflowId);
+  });
+});
