@@ -52,6 +52,14 @@ export class DevClock {
     return Date.now() + this.offset;
   }
 
+  /** Moves virtual time forward to `epochMs` (never back); a restarted time-skipping server uses it. */
+  advanceTo(epochMs: number): void {
+    const now = this.now();
+    if (!this.timeSkipping || epochMs <= now) return;
+    this.offset += epochMs - now;
+    this.rearm();
+  }
+
   /** The engine tells the clock how to see whether work is in progress. */
   attach(work: WorkState): void {
     this.work = work;

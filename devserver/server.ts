@@ -5,6 +5,7 @@ import { Engine, type ExecRecord } from './engine/engine';
 import { Namespaces, type NamespaceRecord } from './engine/namespaces';
 import { buildService } from './grpc/service-definition';
 import { Journal } from './journal';
+import { msFromTs } from './proto';
 import { operatorServiceHandlers } from './services/operator-service';
 import { testServiceHandlers } from './services/test-service';
 import { workflowServiceHandlers } from './services/workflow-service';
@@ -60,6 +61,15 @@ function compactJournal(journal: Journal, replayed: number, engine: Engine, name
   execs.forEach((e, i) => engine.setRecordOffsets(e, [offsets[nsRecords.length + i]]));
 }
 
+function latestEventTime(engine: Engine): number {
+  let latest = 0;
+  for (const exec of engine.executions.values()) {
+    const last = exec.history?.at(-1);
+    latest = Math.max(latest, msFromTs(last?.eventTime) ?? exec.state.closeTime ?? exec.state.startTime);
+  }
+  return latest;
+}
+
 export async function startDevServer(options: DevServerOptions = {}): Promise<DevServer> {
   const log = options.log ?? ((m: string) => process.stderr.write(`[devserver] ${m}\n`));
   const clock = options.clock ?? new DevClock();
@@ -95,6 +105,8 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
     }
   }
   if (opened && journal) compactJournal(journal, opened.records.length, engine, namespaces);
+  // Virtual time is not journaled; never let it run behind what the journal already recorded.
+  clock.advanceTo(latestEventTime(engine));
   engine.resumeAfterReplay();
 
   const hooks = {

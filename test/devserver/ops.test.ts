@@ -152,3 +152,34 @@ describe('devserver journal compaction on restart', () => {
     }
   });
 });
+
+describe('devserver time-skipping clock across a restart', () => {
+  it('resumes virtual time from the journal instead of going back to real time', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'devserver-clock-'));
+    const dbFile = path.join(dir, 'journal.db');
+    try {
+      const clock = new DevClock({ timeSkipping: true });
+      let h = await startHarness({ dbFile, clock });
+      const handle = await h.client.workflow.start(sleeper, {
+        taskQueue: h.taskQueue,
+        workflowId: uniqueId('clock'),
+        args: [5 * 86_400_000],
+      });
+      clock.unlock();
+      await handle.result();
+      clock.lock();
+      const skippedTo = clock.now();
+      await h.close();
+      const restarted = new DevClock({ timeSkipping: true });
+      h = await startHarness({ dbFile, clock: restarted });
+      try {
+        assert.ok(restarted.now() >= skippedTo - 1000, 'virtual time did not go back');
+        assert.ok(restarted.now() > Date.now() + 4 * 86_400_000);
+      } finally {
+        await h.close();
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
