@@ -8,9 +8,9 @@ import { after, afterEach, before, describe, test } from 'node:test';
 import { WorkflowFailedError } from '@temporalio/client';
 import { validateRunConfig, type RunConfig, type RunConfigInput } from '../../config';
 import { crossRegionAccess, sameRegionAccess, teardown } from '../../workflows';
-import { cenRouteTicketFulfilledSignal, progressQuery, ticketRequestQuery } from '../../workflows/messages';
+import { cenRouteTicketFulfilledSignal, progressQuery } from '../../workflows/messages';
 import { startEmulatorWorld, type EmulatorResource, type EmulatorWorld } from './helpers/emulator-world';
-import { eventually, startWorkflowHarness, uniqueId, type WorkflowHarness } from './helpers/harness';
+import { eventually, startWorkflowHarness, ticketWait, uniqueId, type WorkflowHarness } from './helpers/harness';
 
 function config(scenario: RunConfig['scenario'], overrides: Omit<RunConfigInput, 'scenario'> = {}): RunConfig {
   return validateRunConfig({
@@ -79,10 +79,7 @@ describe('workflows against the emulator (real activities)', () => {
         workflowId: uniqueId('e2e-cross'),
         args: [config('cross-region')],
       });
-      const view = await eventually(async () => {
-        const v = await handle.query(ticketRequestQuery);
-        return v.status === 'waiting' ? v : undefined;
-      }, 'the ticket wait');
+      const view = await ticketWait(handle);
       const p = view.parameters ?? assert.fail('no ticket parameters');
       const accessRegionIds = Object.keys(p)
         .filter((k) => k.startsWith('AccessRegionIds.'))

@@ -14,11 +14,10 @@ import {
   SEARCH_ATTRIBUTE_PHASE,
   SEARCH_ATTRIBUTE_SCENARIO,
   submitCenRouteTicketUpdate,
-  ticketRequestQuery,
 } from '../../workflows/messages';
 import { crossRegionAccess, sameRegionAccess, teardown } from '../../workflows';
 import { FakeCloud } from './helpers/fake-cloud';
-import { eventually, startWorkflowHarness, uniqueId, type WorkflowHarness } from './helpers/harness';
+import { eventually, startWorkflowHarness, ticketWait, uniqueId, type WorkflowHarness } from './helpers/harness';
 
 /** An update refused by the workflow's validator, for the given reason. */
 function refusedWith(reason: RegExp) {
@@ -127,10 +126,7 @@ describe('workflows against the FakeCloud test double', () => {
         // task runs hits a devserver race (CancelTimer dropped for a timer it had just fired).
         args: [config('cross-region')],
       });
-      const view = await eventually(async () => {
-        const v = await handle.query(ticketRequestQuery);
-        return v.status === 'waiting' ? v : undefined;
-      }, 'the ticket wait');
+      const view = await ticketWait(handle);
       const cenId = [...cloud.resources.values()].find((r) => r.kind === 'cen')?.id;
       const apiAccessVpc = [...cloud.resources.values()].find((r) => r.name === 'vpc-api-access')?.id;
       assert.deepEqual(view.parameters, {
@@ -191,10 +187,7 @@ describe('workflows against the FakeCloud test double', () => {
         handle.executeUpdate(submitCenRouteTicketUpdate, { args: [{ ticketId: 'T-early' }] }),
         refusedWith(/not waiting for the CEN route ticket \(ticket status: not-yet-needed\)/),
       );
-      await eventually(
-        async () => ((await handle.query(ticketRequestQuery)).status === 'waiting' ? true : undefined),
-        'wait',
-      );
+      await ticketWait(handle);
       await assert.rejects(
         handle.executeUpdate(submitCenRouteTicketUpdate, { args: [{ ticketId: '  ' }] }),
         refusedWith(/ticket id is empty/),
@@ -291,10 +284,7 @@ describe('workflows against the FakeCloud test double', () => {
         workflowId: uniqueId('cancel'),
         args: [config('cross-region')],
       });
-      await eventually(
-        async () => ((await handle.query(ticketRequestQuery)).status === 'waiting' ? true : undefined),
-        'wait',
-      );
+      await ticketWait(handle);
       assert.ok(cloud.resources.size > 0);
       await handle.cancel();
       const err = await handle.result().then(

@@ -14,6 +14,7 @@ import {
   type WorkflowBundle,
 } from '@temporalio/worker';
 import { startDevServer, type DevServer } from '../../../devserver';
+import { ticketRequestQuery, type TicketRequestView } from '../../../workflows/messages';
 
 export const WORKFLOWS_PATH = require.resolve('../../../workflows');
 export const HISTORIES_DIR = join(__dirname, '..', '..', 'histories');
@@ -92,4 +93,12 @@ export async function eventually<T>(probe: () => Promise<T | undefined>, what: s
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   throw new Error(`timed out waiting for ${what}`);
+}
+
+/** Waits until a cross-region run is waiting for the CEN route ticket; returns what it asks support for. */
+export function ticketWait(handle: WorkflowHandle): Promise<TicketRequestView> {
+  return eventually(async () => {
+    const view = await handle.query(ticketRequestQuery);
+    return view.status === 'waiting' ? view : undefined;
+  }, 'the ticket wait');
 }
