@@ -91,7 +91,7 @@ describe('activities: failures and ambiguity', () => {
     assert.equal(await vpcCount(), 1);
   });
 
-  it('waits out DependencyViolation on delete, then deletes; a second delete reports notFound', async () => {
+  it('waits out DependencyViolation on delete, returns once the VPC is gone; a second delete reports notFound', async () => {
     const vpc = await runActivity(activities.createVpc, [vpcInput('run-d/vpc')]);
     await runActivity(activities.waitVpcAvailable, [vpc]);
     const vsw = await runActivity(activities.createVSwitch, [
@@ -117,6 +117,8 @@ describe('activities: failures and ambiguity', () => {
     const outcome = await runActivity(activities.deleteVpc, [item], env);
     assert.equal(outcome.outcome, 'deleted');
     assert.match(blocked[0] ?? '', /DependencyViolation/);
+    // DeleteVpc is asynchronous (Deleting); the activity returns only once the VPC is gone.
+    assert.equal(await vpcCount(), 0);
     assert.equal((await runActivity(activities.deleteVpc, [item])).outcome, 'notFound');
   });
 
