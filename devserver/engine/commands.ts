@@ -491,10 +491,13 @@ function applyMessage(ctx: CommandContext, message: Msg): void {
         engine.now(),
       );
       u.stage = UpdateStage.ACCEPTED;
+      // The request now lives in the Accepted event; the journaled state need not repeat it.
+      u.request = Buffer.alloc(0);
       break;
     case 'temporal.api.update.v1.Rejection':
       u.stage = UpdateStage.COMPLETED;
       u.outcome = { failure: body.value.failure };
+      u.request = Buffer.alloc(0);
       break;
     case 'temporal.api.update.v1.Response':
       exec.write(
