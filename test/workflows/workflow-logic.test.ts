@@ -241,6 +241,10 @@ describe('workflows against the FakeCloud test double', () => {
       assert.equal(progress.phase, 'failed');
       assert.equal(progress.ticket?.status, 'expired');
       assert.ok((progress.ticket?.remindersSent ?? 0) >= 2, 'a reminder at every interval');
+      // Reminders also reach the memo, so Temporal UI shows them without a query.
+      const memo = (await handle.describe()).memo;
+      assert.equal(memo?.ticketRemindersSent, progress.ticket?.remindersSent);
+      assert.equal(typeof memo?.ticketLastReminderAt, 'string');
       assert.equal(progress.compensation?.complete, true);
       assert.deepEqual(await handle.query(inventoryQuery), []);
       await h.exportHistory(handle, 'cross-region-ticket-deadline');
