@@ -141,7 +141,9 @@ export class Engine {
     this.log = opts.log ?? (() => undefined);
     this.clock.attach({
       workflowTasksIdle: () => ![...this.running()].some((e) => e.state.wft),
-      activitiesIdle: () => ![...this.running()].some((e) => Object.keys(e.state.activities).length > 0),
+      // An activity waiting out its retry backoff is not work in progress: the backoff is skippable.
+      activitiesIdle: () =>
+        ![...this.running()].some((e) => Object.values(e.state.activities).some((a) => a.retryAt === undefined)),
     });
   }
 

@@ -8,7 +8,7 @@ import { status } from '@grpc/grpc-js';
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { DevClock } from '../../devserver';
 import { startHarness, uniqueId, type Harness } from './helpers';
-import { greet, sleeper } from './fixtures/workflows';
+import { greet, hourlyRetry, sleeper } from './fixtures/workflows';
 
 const codeOf = (err: unknown) => (err as { code?: number }).code;
 
@@ -104,6 +104,22 @@ describe('devserver in-process clock', () => {
   });
   after(async () => {
     await h?.close();
+  });
+
+  it('skips an activity retry backoff when unlocked', async () => {
+    const handle = await h.client.workflow.start(hourlyRetry, {
+      taskQueue: h.taskQueue,
+      workflowId: uniqueId('backoff'),
+    });
+    const before = clock.now();
+    clock.unlock();
+    try {
+      assert.match(await handle.result(), /^attempt 2/);
+    } finally {
+      clock.lock();
+    }
+    assert.ok(clock.now() - before >= 3_600_000, 'an hour of virtual time passed');
+    await h.replay(handle);
   });
 
   it('skips a multi-day timer when unlocked', async () => {
