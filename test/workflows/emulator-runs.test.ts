@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, afterEach, before, describe, test } from 'node:test';
-import { WorkflowFailedError } from '@temporalio/client';
+import { WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
 import { validateRunConfig, type RunConfig, type RunConfigInput } from '../../config';
 import { crossRegionAccess, sameRegionAccess, teardown } from '../../workflows';
 import { cenRouteTicketFulfilledSignal, progressQuery } from '../../workflows/messages';
@@ -38,6 +38,23 @@ async function failureOf(promise: Promise<unknown>): Promise<WorkflowFailedError
 describe('workflows against the emulator (real activities)', () => {
   let h: WorkflowHarness;
   let world: EmulatorWorld;
+
+  /** Plays CEN support: once the run has computed the ticket parameters, applies the route in the emulator. */
+  async function supportDeskAppliesRoute(handle: WorkflowHandle, ticketId: string): Promise<void> {
+    const request = await eventually(
+      async () => (await handle.query(progressQuery)).ticket?.request ?? undefined,
+      'request',
+    );
+    await world.fulfilTicket({
+      AccessRegionIds: request.accessRegionIds,
+      CenId: request.cenId,
+      Host: request.host,
+      HostRegionId: request.hostRegionId,
+      HostVpcId: request.hostVpcId,
+      ticketId,
+    });
+  }
+
   before(async () => {
     [h, world] = await Promise.all([startWorkflowHarness(), startEmulatorWorld()]);
   });
@@ -121,21 +138,30 @@ describe('workflows against the emulator (real activities)', () => {
       });
       await handle.signal(cenRouteTicketFulfilledSignal, { ticketId: 'T-early', note: 'done ahead of time' });
       // The route must exist for the verification: the desk applies it as soon as the parameters are known.
-      const request = await eventually(
-        async () => (await handle.query(progressQuery)).ticket?.request ?? undefined,
-        'request',
-      );
-      await world.fulfilTicket({
-        AccessRegionIds: request.accessRegionIds,
-        CenId: request.cenId,
-        Host: request.host,
-        HostRegionId: request.hostRegionId,
-        HostVpcId: request.hostVpcId,
-        ticketId: 'T-early',
-      });
+      await supportDeskAppliesRoute(handle, 'T-early');
       const result = await handle.result();
       assert.equal(result.verification.status, 200, JSON.stringify(result.verification));
       assert.equal((await handle.query(progressQuery)).ticket?.ticketId, 'T-early');
+    });
+  });
+
+  test('cross-region: auto-detect goes on by itself once support has added the route (no signal)', async () => {
+    await h.withWorker(world.activities, async (taskQueue) => {
+      const handle = await h.client.workflow.start(crossRegionAccess, {
+        taskQueue,
+        workflowId: uniqueId('e2e-detect'),
+        args: [
+          config('cross-region', {
+            cen: { bandwidthChargeType: 'POSTPAY' },
+            ticket: { autoDetect: true, autoDetectInterval: '300ms' },
+          }),
+        ],
+      });
+      await ticketWait(handle);
+      await supportDeskAppliesRoute(handle, 'T-detect');
+      const result = await handle.result();
+      assert.equal(result.verification.status, 200, JSON.stringify(result.verification));
+      assert.equal((await handle.query(progressQuery)).ticket?.status, 'detected');
     });
   });
 
