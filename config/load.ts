@@ -1,72 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { extname } from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import type { z } from 'zod';
-import { crossFieldProblems, type ConfigProblem } from './rules';
-import { runConfigSchema, SCENARIOS, type RunConfig, type Scenario } from './schema';
-
-/** Thrown before any cloud call when a run configuration is invalid; lists every problem with its path. */
-export class ConfigError extends Error {
-  override readonly name = 'ConfigError';
-  constructor(
-    readonly problems: ConfigProblem[],
-    source: string,
-  ) {
-    super(
-      `Invalid run configuration (${source}), ${problems.length} problem(s):\n` +
-        problems.map((p) => `  - ${p.path || '(top level)'}: ${p.message}`).join('\n'),
-    );
-  }
-}
-
-function zodProblems(error: z.ZodError): ConfigProblem[] {
-  return error.issues.map((issue) => {
-    const path = issue.path.map(String).join('.');
-    if (issue.code === 'unrecognized_keys') {
-      return { path, message: `unknown field(s) ${issue.keys.map((k) => `"${k}"`).join(', ')}; check the spelling` };
-    }
-    return { path, message: issue.message };
-  });
-}
-
-/** Validates raw input (already parsed JSON/YAML) into a RunConfig, or throws ConfigError with every problem. */
-export function validateRunConfig(raw: unknown, source = 'input'): RunConfig {
-  const result = runConfigSchema.safeParse(raw);
-  if (result.success) {
-    const problems = crossFieldProblems(result.data);
-    if (problems.length > 0) throw new ConfigError(problems, source);
-    return result.data;
-  }
-  const fieldProblems = zodProblems(result.error);
-  throw new ConfigError([...fieldProblems, ...crossFieldProblemsDespite(raw, result.error, fieldProblems)], source);
-}
-
-/**
- * Field errors stop zod before the cross-field rules run; to still list every problem at once, drop the
- * offending fields (defaults take their place) and run the cross-field rules on what remains.
- */
-function crossFieldProblemsDespite(raw: unknown, error: z.ZodError, already: ConfigProblem[]): ConfigProblem[] {
-  const pruned = structuredClone(raw) as Record<string, unknown>;
-  for (const issue of error.issues) {
-    const keys = issue.code === 'unrecognized_keys' ? issue.keys.map((k) => [...issue.path, k]) : [issue.path];
-    for (const path of keys) deletePath(pruned, path);
-  }
-  const retry = runConfigSchema.safeParse(pruned);
-  if (!retry.success) return [];
-  const reported = new Set(already.map((p) => p.path));
-  return crossFieldProblems(retry.data).filter((p) => !reported.has(p.path));
-}
-
-function deletePath(root: unknown, path: readonly PropertyKey[]): void {
-  let node = root;
-  for (let i = 0; i < path.length - 1; i++) {
-    if (typeof node !== 'object' || node === null) return;
-    node = (node as Record<PropertyKey, unknown>)[path[i]];
-  }
-  if (typeof node === 'object' && node !== null && path.length > 0) {
-    delete (node as Record<PropertyKey, unknown>)[path[path.length - 1]];
-  }
-}
+import { SCENARIOS, type RunConfig, type Scenario } from './schema';
+import { ConfigError, validateRunConfig } from './validate';
 
 /** The runbook's configuration for a scenario. */
 export function defaultRunConfig(scenario: Scenario): RunConfig {

@@ -10,6 +10,7 @@ import {
 import type { InvocationResult, Inventory } from '../activities/contract';
 import { apiUrlOf } from '../config/scenario';
 import type { RunConfig, Scenario } from '../config/schema';
+import { checkRunConfig } from '../config/validate';
 import { deleteInventory, describeReport, failureMessage } from './delete-inventory';
 import {
   cenRouteTicketFulfilledSignal,
@@ -103,6 +104,16 @@ export async function provisionScenario(scenario: Scenario, config: RunConfig): 
       `this workflow runs the ${scenario} scenario but the input says "${String(config?.scenario)}"; ` +
         'build the input with loadRunConfig(scenario)',
       'InvalidInput',
+    );
+  }
+  // The CLI validates before starting; a run started by any other client is checked here, before any activity.
+  const { problems } = checkRunConfig(config);
+  if (problems.length > 0) {
+    throw ApplicationFailure.nonRetryable(
+      `invalid run configuration, ${problems.length} problem(s): ` +
+        problems.map((p) => `${p.path || '(top level)'}: ${p.message}`).join('; '),
+      'InvalidInput',
+      { problems },
     );
   }
   const steps = stepsOf(scenario);

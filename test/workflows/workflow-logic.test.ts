@@ -116,6 +116,29 @@ describe('workflows against the FakeCloud test double', () => {
     });
   });
 
+  test('input that bypassed the CLI is checked before any activity: every problem with its path', async () => {
+    const cloud = new FakeCloud();
+    const valid = config('same-region');
+    const invalid = {
+      ...valid,
+      gateway: { ...valid.gateway, instanceSpec: 'api.shared.vpc' },
+      vpcs: { ...valid.vpcs, backend: { ...valid.vpcs.backend, cidr: valid.vpcs.apiAccess.cidr } },
+    } as RunConfig;
+    await h.withWorker(cloud.activities(), async (taskQueue) => {
+      const err = await h.client.workflow
+        .execute(sameRegionAccess, { taskQueue, workflowId: uniqueId('bad-input'), args: [invalid] })
+        .then(
+          () => assert.fail('expected the run to refuse its input'),
+          (e: unknown) => e,
+        );
+      const cause = rootCause(err);
+      assert.equal(cause?.type, 'InvalidInput');
+      assert.match(cause?.message ?? '', /gateway\.instanceSpec: .*dedicated/);
+      assert.match(cause?.message ?? '', /vpcs\.backend\.cidr: .*overlaps/);
+      assert.deepEqual(cloud.calls, []);
+    });
+  });
+
   test('cross-region: waits for the ticket, publishes its parameters, ignores an empty signal, goes on with the signal', async () => {
     const cloud = new FakeCloud();
     await h.withWorker(cloud.activities(), async (taskQueue) => {
