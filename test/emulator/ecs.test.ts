@@ -415,12 +415,15 @@ describe('emulator ECS 2014-05-26', () => {
       );
       await expectError(h, h.ecs('DeleteInstances', {}), 'MissingParameter');
       assert.equal((await h.ecs('DescribeInstances', { VpcId: vpcId, Status: 'Running' })).TotalCount, 2);
-      await h.ecs('DeleteInstances', { 'InstanceId.1': a, 'InstanceId.2': b, Force: true });
+      const release = { 'InstanceId.1': a, 'InstanceId.2': b, Force: true, ClientToken: 'tok-release' };
+      await h.ecs('DeleteInstances', release);
       await pollUntil(
         h,
         () => h.ecs('DescribeInstances', { VpcId: vpcId }),
         (r) => r.TotalCount === 0,
       );
+      // The same ClientToken after the instances are gone (a retry whose answer was lost): the first answer.
+      await h.ecs('DeleteInstances', release);
     });
 
     it('DeleteSecurityGroup is refused while an FC function uses the group', async () => {
