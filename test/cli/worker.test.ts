@@ -42,19 +42,21 @@ function startWorker(env: Record<string, string>) {
 }
 
 describe('worker/main.ts', () => {
-  it('polls fc-apigw-vpc on TEMPORAL_ADDRESS and stops cleanly on SIGTERM', async () => {
-    const worker = startWorker({
-      TEMPORAL_ADDRESS: server.address,
-      TEMPORAL_NAMESPACE: 'default',
-      ALIBABA_CLOUD_ENDPOINT: emulator.url,
-      ALIBABA_CLOUD_ACCESS_KEY_ID: DEFAULT_ACCESS_KEY_ID,
-      ALIBABA_CLOUD_ACCESS_KEY_SECRET: DEFAULT_ACCESS_KEY_SECRET,
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    it(`polls fc-apigw-vpc on TEMPORAL_ADDRESS and stops cleanly on ${signal}`, async () => {
+      const worker = startWorker({
+        TEMPORAL_ADDRESS: server.address,
+        TEMPORAL_NAMESPACE: 'default',
+        ALIBABA_CLOUD_ENDPOINT: emulator.url,
+        ALIBABA_CLOUD_ACCESS_KEY_ID: DEFAULT_ACCESS_KEY_ID,
+        ALIBABA_CLOUD_ACCESS_KEY_SECRET: DEFAULT_ACCESS_KEY_SECRET,
+      });
+      await worker.saw(/polling task queue fc-apigw-vpc on 127\.0\.0\.1:\d+ \(namespace default\)/);
+      worker.child.kill(signal);
+      assert.equal(await worker.exited, 0, worker.output());
+      assert.match(worker.output(), /worker: stopped/);
     });
-    await worker.saw(/polling task queue fc-apigw-vpc on 127\.0\.0\.1:\d+ \(namespace default\)/);
-    worker.child.kill('SIGTERM');
-    assert.equal(await worker.exited, 0, worker.output());
-    assert.match(worker.output(), /worker: stopped/);
-  });
+  }
 
   it('refuses to start without Alibaba Cloud credentials, naming the variables', async () => {
     const worker = startWorker({ TEMPORAL_ADDRESS: server.address });
