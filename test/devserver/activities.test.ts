@@ -82,6 +82,34 @@ describe('devserver activities with the real SDK', () => {
     }
   });
 
+  it('times out schedule-to-start (nobody polls) and schedule-to-close without retrying', async () => {
+    for (const [kind, timeoutType] of [
+      ['scheduleToStart', 'SCHEDULE_TO_START'],
+      ['scheduleToClose', 'SCHEDULE_TO_CLOSE'],
+    ] as const) {
+      const handle = await h.client.workflow.start(activityTimeout, {
+        taskQueue: h.taskQueue,
+        workflowId: uniqueId(kind),
+        args: [kind],
+      });
+      const err = await handle.result().then(
+        () => assert.fail('should time out'),
+        (e: unknown) => e,
+      );
+      const failure = activityFailureOf(err);
+      assert.ok(failure.cause instanceof TimeoutFailure, `${kind}: ${String(failure.cause)}`);
+      assert.equal(failure.cause.timeoutType, timeoutType);
+      // Neither timeout is retried (retrying cannot help); which of these two states real Temporal
+      // reports has not been checked against a real server here.
+      assert.ok(['TIMEOUT', 'NON_RETRYABLE_FAILURE'].includes(String(failure.retryState)), String(failure.retryState));
+      const events = (await handle.fetchHistory()).events ?? [];
+      const started = events.filter((e) => e.activityTaskStartedEventAttributes);
+      // Schedule-to-start: no attempt ever started; schedule-to-close: the one attempt is not retried.
+      assert.equal(started.length, kind === 'scheduleToStart' ? 0 : 1);
+      await h.replay(handle);
+    }
+  });
+
   it('cancels a workflow and its heartbeating activity', async () => {
     const handle = await h.client.workflow.start(cancellable, {
       taskQueue: h.taskQueue,
