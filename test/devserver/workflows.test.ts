@@ -172,18 +172,41 @@ describe('devserver workflow features with the real SDK', () => {
     await h.replay(first, h.client.workflow.getHandle(handle.workflowId));
   });
 
-  it('times out a run after its execution timeout', async () => {
-    const handle = await h.client.workflow.start(blockForever, {
-      ...opts('timeout'),
-      workflowExecutionTimeout: '300ms',
+  it('times out a run after its execution timeout and after its run timeout', async () => {
+    for (const timeout of ['workflowExecutionTimeout', 'workflowRunTimeout'] as const) {
+      const handle = await h.client.workflow.start(blockForever, { ...opts(timeout), [timeout]: '300ms' });
+      await assert.rejects(handle.result(), WorkflowFailedError);
+      assert.equal((await handle.describe()).status.name, 'TIMED_OUT');
+      const events = (await handle.fetchHistory()).events ?? [];
+      assert.ok(events.at(-1)?.workflowExecutionTimedOutEventAttributes, `${timeout}: last event is TimedOut`);
+      await h.replay(handle);
+    }
+  });
+
+  it('applies id conflict policies FAIL, USE_EXISTING and TERMINATE_EXISTING to a running id', async () => {
+    const o = opts('conflict');
+    const running = await h.client.workflow.start(blockForever, o);
+    await assert.rejects(
+      h.client.workflow.start(blockForever, { ...o, workflowIdConflictPolicy: 'FAIL' }),
+      WorkflowExecutionAlreadyStartedError,
+    );
+    const existing = await h.client.workflow.start(blockForever, { ...o, workflowIdConflictPolicy: 'USE_EXISTING' });
+    assert.equal(existing.firstExecutionRunId, running.firstExecutionRunId);
+    const replacement = await h.client.workflow.start(greet, {
+      ...o,
+      args: ['replacement'],
+      workflowIdConflictPolicy: 'TERMINATE_EXISTING',
     });
-    await assert.rejects(handle.result(), WorkflowFailedError);
-    assert.equal((await handle.describe()).status.name, 'TIMED_OUT');
-    await h.replay(handle);
+    assert.notEqual(replacement.firstExecutionRunId, running.firstExecutionRunId);
+    assert.equal(await replacement.result(), 'hello replacement');
+    const old = h.client.workflow.getHandle(o.workflowId, running.firstExecutionRunId);
+    assert.equal((await old.describe()).status.name, 'TERMINATED');
+    await h.replay(old, replacement);
   });
 
   it('lists and counts with a visibility query over search attributes', async () => {
     const phase = uniqueId('phase');
+    const startedAfter = new Date(Date.now() - 1000).toISOString();
     const handles = await Promise.all(
       ['provision', phase].map((p) => h.client.workflow.start(tagged, { ...opts('tagged'), args: [p] })),
     );
@@ -197,6 +220,16 @@ describe('devserver workflow features with the real SDK', () => {
       assert.deepEqual(w.memo, { note: phase });
     }
     assert.deepEqual(found, [handles[1].workflowId]);
+    // CloseTime and ExecutionStatus: the completed runs closed after `startedAfter`, none closed before it.
+    const ids = handles.map((x) => `'${x.workflowId}'`).join(', ');
+    const closedAfter = await h.client.workflow.count(
+      `WorkflowId IN (${ids}) AND ExecutionStatus = 'Completed' AND CloseTime > '${startedAfter}'`,
+    );
+    assert.equal(closedAfter.count, 2);
+    const closedBefore = await h.client.workflow.count(`WorkflowId IN (${ids}) AND CloseTime < '${startedAfter}'`);
+    assert.equal(closedBefore.count, 0);
+    const running = await h.client.workflow.count(`WorkflowId IN (${ids}) AND ExecutionStatus = 'Running'`);
+    assert.equal(running.count, 0);
     const count = await h.client.workflow.count(`WorkflowType = 'tagged' AND ScenarioName = 'same-region'`);
     assert.ok(count.count >= 2);
     await assert.rejects(h.client.workflow.count(`NoSuchAttribute = 'x'`), (err: Error) => {
