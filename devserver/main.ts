@@ -26,12 +26,7 @@ async function main(): Promise<void> {
     clock: new DevClock({ timeSkipping: opts.timeSkipping }),
     log,
   });
-  const mode = [opts.dbFile ? `journal ${opts.dbFile}` : 'in memory', opts.timeSkipping ? 'time skipping' : '']
-    .filter(Boolean)
-    .join(', ');
-  process.stdout.write(`temporal devserver listening on ${server.address} (${mode})\n`);
-  if (opts.ignoredFlags.length > 0)
-    log(`flags accepted for compatibility, without effect: ${opts.ignoredFlags.join(' ')}`);
+  // Before the ready line: whoever waits for it may signal us at once (the SDK's test environments do).
   let stopping = false;
   const stop = () => {
     if (stopping) return;
@@ -40,6 +35,12 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
+  const mode = [opts.dbFile ? `journal ${opts.dbFile}` : 'in memory', opts.timeSkipping ? 'time skipping' : '']
+    .filter(Boolean)
+    .join(', ');
+  process.stdout.write(`temporal devserver listening on ${server.address} (${mode})\n`);
+  if (opts.ignoredFlags.length > 0)
+    log(`flags accepted for compatibility, without effect: ${opts.ignoredFlags.join(' ')}`);
 }
 
 main().catch((err: unknown) => {
