@@ -125,6 +125,12 @@ describe('fc-apigw-vpc CLI without a run', { concurrency: true }, () => {
   });
 });
 
+/** Ids of every resource the emulator holds now (GET /_emulator/resources). */
+async function emulatorResourceIds(): Promise<string[]> {
+  const response = await fetch(`${emulator.url}/_emulator/resources`);
+  return ((await response.json()) as { resources: { id: string }[] }).resources.map((r) => r.id).sort();
+}
+
 describe('fc-apigw-vpc CLI with runs', () => {
   it('runs Scenario 1 with --wait, shows status, refuses a ticket, exports a replayable history, lists, tears down', async () => {
     const id = `cli-same-${process.pid}`;
@@ -161,6 +167,7 @@ describe('fc-apigw-vpc CLI with runs', () => {
     const teardown = await cli(['teardown', id, '--wait']);
     assert.equal(teardown.code, 0, teardown.stderr + teardown.stdout);
     assert.match(teardown.stdout, /teardown complete/);
+    assert.deepEqual(await emulatorResourceIds(), [], 'teardown --wait returns once everything is gone');
   });
 
   it('runs Scenario 2: status shows the ticket parameters, ticket answers the update, the run succeeds', async () => {
@@ -194,11 +201,19 @@ describe('fc-apigw-vpc CLI with runs', () => {
 
     const teardown = await cli(['teardown', id, '--wait', '--json']);
     assert.equal(teardown.code, 0, teardown.stderr + teardown.stdout);
-    const report = JSON.parse(teardown.stdout) as { complete: boolean; needsHuman: { item: { kind: string } }[] };
+    const report = JSON.parse(teardown.stdout) as {
+      complete: boolean;
+      needsHuman: { item: { kind: string; id: string } }[];
+    };
     assert.equal(report.complete, true);
     assert.deepEqual(
       report.needsHuman.map((r) => r.item.kind),
       ['cenBandwidthPackage'],
+    );
+    // Right when teardown returns, the emulator holds exactly what the report leaves for a human.
+    assert.deepEqual(
+      await emulatorResourceIds(),
+      report.needsHuman.map((r) => r.item.id),
     );
   });
 });
