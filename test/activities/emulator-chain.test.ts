@@ -340,6 +340,8 @@ describe('Scenario 1 activities against the emulator', () => {
         const del = activities[DELETE_ACTIVITY_BY_KIND[kind]] as (i: InventoryItem) => Promise<{ outcome: string }>;
         const outcome = (await mockEnv().run(del, item)) as { outcome: string };
         assert.equal(outcome.outcome, 'deleted', `${kind} ${item.id}`);
+        // Asynchronous deletes (Deleting) included: the activity returns once the resource is gone.
+        assert.ok(!(await remaining()).some((r) => r.id === item.id), `${kind} ${item.id} still in the emulator`);
         const twice = (await mockEnv().run(del, item)) as { outcome: string };
         assert.equal(twice.outcome, 'notFound', `${kind} ${item.id} deleted twice`);
       }
