@@ -73,7 +73,9 @@ describe('devserver core with the real SDK', () => {
     const events = (await h.client.workflow.getHandle(req.workflowId).fetchHistory()).events ?? [];
     assert.equal(events.filter((e) => e.workflowExecutionSignaledEventAttributes).length, 1);
     await handle.terminate('test done');
-    await h.client.workflow.getHandle(req.workflowId).terminate('test done');
+    const deduped = h.client.workflow.getHandle(req.workflowId);
+    await deduped.terminate('test done');
+    await h.replay(handle, deduped);
   });
 
   it('surfaces workflow failure (and runs an extra worker on its own task queue)', async () => {

@@ -104,6 +104,7 @@ describe('devserver durability (kill -9 and restart on the same journal)', () =>
       assert.equal(await timed.result(), 'timer');
       assert.equal(await signalled.result(), 'signal');
       assert.equal((await done.describe()).status.name, 'COMPLETED');
+      await replayHistory(await done.fetchHistory(), done.workflowId);
       for (const handle of [timed, signalled]) {
         const history = await handle.fetchHistory();
         const events = history.events ?? [];

@@ -54,6 +54,7 @@ describe('devserver ops: errors, UI read RPCs, eviction', () => {
       return (codeOf(err) ?? cause?.code) === status.DEADLINE_EXCEEDED;
     });
     await orphan.terminate('test done');
+    await h.replay(orphan);
     // Still serving after all that.
     assert.ok((await svc.getSystemInfo({})).capabilities?.signalAndQueryHeader);
   });
@@ -184,6 +185,7 @@ describe('devserver time-skipping clock across a restart', () => {
       clock.unlock();
       await handle.result();
       clock.lock();
+      await h.replay(handle);
       const skippedTo = clock.now();
       await h.close();
       const restarted = new DevClock({ timeSkipping: true });

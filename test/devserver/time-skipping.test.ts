@@ -62,6 +62,7 @@ describe('SDK TestWorkflowEnvironment.createTimeSkipping against the devserver',
       const { status } = await handle.describe();
       assert.equal(status.name, 'COMPLETED');
       assert.ok((await handle.result()) >= 2 * DAY);
+      await replayHistory(await handle.fetchHistory(), handle.workflowId);
     });
   });
 
@@ -112,10 +113,9 @@ describe('SDK TestWorkflowEnvironment.createLocal against the devserver', () => 
       activities,
     });
     await worker.runUntil(async () => {
-      assert.equal(
-        await env.client.workflow.execute(greet, { taskQueue, workflowId: uniqueId('g'), args: ['local'] }),
-        'hello local',
-      );
+      const handle = await env.client.workflow.start(greet, { taskQueue, workflowId: uniqueId('g'), args: ['local'] });
+      assert.equal(await handle.result(), 'hello local');
+      await replayHistory(await handle.fetchHistory(), handle.workflowId);
     });
   });
 });

@@ -81,6 +81,7 @@ describe('devserver workflow features with the real SDK', () => {
     // The first attempt either fails or (on a cold worker) outlives the 100 ms task timeout.
     assert.ok(events.some((e) => e.workflowTaskFailedEventAttributes || e.workflowTaskTimedOutEventAttributes));
     assert.ok(events.at(-1)?.workflowExecutionTerminatedEventAttributes);
+    await h.replay(handle);
   });
 
   it('fails the workflow task that upserts an unregistered search attribute', async () => {
@@ -94,6 +95,7 @@ describe('devserver workflow features with the real SDK', () => {
     assert.equal(failed?.cause, 23); // WORKFLOW_TASK_FAILED_CAUSE_BAD_SEARCH_ATTRIBUTES
     assert.match(String(failed?.failure?.message), /NotRegistered/);
     await handle.terminate('done');
+    await h.replay(handle);
   });
 
   it('validates and runs updates, rejecting invalid ones', async () => {
