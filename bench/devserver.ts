@@ -7,6 +7,7 @@
  *   - latency:    end-to-end time of a one-task workflow, and the extra time per activity
  *   - throughput: N concurrent small workflows (start → activity → signal → timer → complete),
  *                 with the server's CPU share against the SDK's
+ *   - idle:       server and SDK CPU while nothing runs but the worker's long polls (should be ~0)
  *   - memory:     server RSS / heap after many completed workflows, with and without the journal
  *                 (with a journal, closed histories may be evicted from RAM)
  * Figures are printed, never asserted.
@@ -44,6 +45,8 @@ interface BenchOptions {
   activitiesPerRun: number;
   memoryWorkflows: number;
   skipMemory: boolean;
+  /** How long the idle phase watches CPU. */
+  idleMs: number;
   /** CPU-profile the server during the throughput runs and print its hottest code. */
   profile: boolean;
 }
@@ -57,12 +60,12 @@ function parseBenchArgs(argv: string[]): BenchOptions {
     if (!Number.isInteger(n) || n < 0) throw new Error(`${flag} needs a non-negative integer, got '${argv[i + 1]}'`);
     return n;
   };
-  const withValue = new Set(['--timer-ms', '--memory-workflows']);
+  const withValue = new Set(['--timer-ms', '--memory-workflows', '--idle-ms']);
   for (let i = 0; i < argv.length; i++) {
     if (withValue.has(argv[i])) i++;
     else if (!['--quick', '--skip-memory', '--profile'].includes(argv[i])) {
       throw new Error(
-        `Unknown argument '${argv[i]}'. Use --quick, --timer-ms <ms>, --memory-workflows <n>, --skip-memory, --profile`,
+        `Unknown argument '${argv[i]}'. Use --quick, --timer-ms <ms>, --memory-workflows <n>, --idle-ms <ms>, --skip-memory, --profile`,
       );
     }
   }
@@ -73,6 +76,7 @@ function parseBenchArgs(argv: string[]): BenchOptions {
     latencyRuns: quick ? 20 : 50,
     activitiesPerRun: quick ? 10 : 20,
     memoryWorkflows: value('--memory-workflows') ?? (quick ? 1000 : 10_000),
+    idleMs: value('--idle-ms') ?? 5000,
     skipMemory: argv.includes('--skip-memory'),
     profile: argv.includes('--profile'),
   };
@@ -229,6 +233,10 @@ async function serveMode(optionsJson: string): Promise<void> {
         external: mem.external,
         cpuMs: (cpu.user + cpu.system) / 1000,
       } satisfies ServerStats);
+    } else if (line === 'cpu') {
+      // No gc() here: idle CPU must not include collections the benchmark itself asked for.
+      const cpu = process.cpuUsage();
+      reply({ cpuMs: (cpu.user + cpu.system) / 1000 });
     } else if (line === 'evict') {
       reply({ evicted: server.engine.evictClosedHistories(0) });
     } else if (line === 'profile-start') {
@@ -273,6 +281,11 @@ class ServerHost {
 
   stats(): Promise<ServerStats> {
     return this.request<ServerStats>('stats');
+  }
+
+  /** The server process's CPU time so far (user + system), without forcing a collection. */
+  async cpuMs(): Promise<number> {
+    return (await this.request<{ cpuMs: number }>('cpu')).cpuMs;
   }
 
   /** Evicts every closed workflow's history from the server's RAM; returns how many. */
@@ -472,6 +485,27 @@ async function benchThroughput(session: Session, host: ServerHost, opts: BenchOp
   );
 }
 
+/** CPU both sides burn while the worker only long-polls: polls must block, not spin. */
+async function benchIdle(host: ServerHost, opts: BenchOptions): Promise<void> {
+  await new Promise((r) => setTimeout(r, 500)); // let the worker's start-up traffic settle
+  const serverBefore = await host.cpuMs();
+  const sdkBefore = process.cpuUsage();
+  const t = process.hrtime.bigint();
+  await new Promise((r) => setTimeout(r, opts.idleMs));
+  const wallMs = elapsedMs(t);
+  const serverCpuMs = (await host.cpuMs()) - serverBefore;
+  const sdk = process.cpuUsage(sdkBefore);
+  const sdkCpuMs = (sdk.user + sdk.system) / 1000;
+  printTable(
+    `idle: ${(wallMs / 1000).toFixed(1)} s with a worker long-polling and nothing to do`,
+    ['process', 'CPU ms', 'CPU ms/s', 'share of one core'],
+    [
+      ['server', serverCpuMs, (serverCpuMs / wallMs) * 1000, `${((100 * serverCpuMs) / wallMs).toFixed(2)}%`],
+      ['SDK (worker + client)', sdkCpuMs, (sdkCpuMs / wallMs) * 1000, `${((100 * sdkCpuMs) / wallMs).toFixed(2)}%`],
+    ],
+  );
+}
+
 /** ListWorkflowExecutions / CountWorkflowExecutions cost with the memory phase's executions present. */
 async function benchVisibility(client: Client): Promise<(string | number)[][]> {
   const query = `WorkflowType = 'sequentialActivitiesWorkflow' AND ExecutionStatus = 'Completed' AND StartTime > '2000-01-01T00:00:00Z'`;
@@ -631,6 +665,7 @@ async function main(): Promise<void> {
     `server child start: ${startMs.toFixed(0)} ms (startDevServer itself ${host.startMs.toFixed(0)} ms); worker + client connect: ${elapsedMs(t).toFixed(0)} ms`,
   );
   try {
+    await benchIdle(host, opts);
     await withDeadline('latency', benchLatency(session, opts));
     reportRpcFailures('latency');
     if (opts.profile) await host.startProfile();
