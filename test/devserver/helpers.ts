@@ -38,7 +38,7 @@ export interface Harness {
   taskQueue: string;
   /** Runs `fn` with an extra worker on `taskQueue` polling this server. */
   withWorker<T>(taskQueue: string, fn: () => Promise<T>): Promise<T>;
-  /** Replays the full history of each handle's workflow with the SDK's replayer (throws if it fails). */
+  /** Checks event ids and replays each handle's full history with the SDK's replayer (throws if it fails). */
   replay(...handles: WorkflowHandle[]): Promise<void>;
   close(): Promise<void>;
 }
@@ -76,12 +76,27 @@ export async function startHarness(opts: DevServerOptions = {}): Promise<Harness
   };
 }
 
-/** Replays one history with the SDK's replayer against the fixture workflows (throws if it fails). */
+type History = Parameters<typeof Worker.runReplayHistory>[1];
+
+/**
+ * Checks that event ids run 1, 2, 3... and replays the history with the SDK's replayer against
+ * `workflowBundle` (default: the fixture workflows); throws if either fails.
+ */
 export async function replayHistory(
-  history: Parameters<typeof Worker.runReplayHistory>[1],
+  history: History,
   workflowId: string,
+  workflowBundle?: WorkflowBundle,
 ): Promise<void> {
-  await Worker.runReplayHistory({ workflowBundle: await fixtureBundle(), replayName: workflowId }, history, workflowId);
+  const events = (history as { events?: { eventId?: unknown }[] | null }).events ?? [];
+  events.forEach((e, i) => {
+    if (Number(e.eventId) !== i + 1)
+      throw new Error(`${workflowId}: event #${i + 1} has id ${String(e.eventId)}; ids must be contiguous from 1`);
+  });
+  await Worker.runReplayHistory(
+    { workflowBundle: workflowBundle ?? (await fixtureBundle()), replayName: workflowId },
+    history,
+    workflowId,
+  );
 }
 
 let seq = 0;

@@ -68,7 +68,13 @@ describe('devserver ops: errors, UI read RPCs, eviction', () => {
     );
     const cluster = await svc.getClusterInfo({});
     assert.ok(cluster.serverVersion);
-    await h.client.workflow.execute(greet, { taskQueue: h.taskQueue, workflowId: uniqueId('ui'), args: ['ui'] });
+    const ran = await h.client.workflow.start(greet, {
+      taskQueue: h.taskQueue,
+      workflowId: uniqueId('ui'),
+      args: ['ui'],
+    });
+    await ran.result();
+    await h.replay(ran);
     const tq = await svc.describeTaskQueue({
       namespace: 'default',
       taskQueue: { name: h.taskQueue },

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Worker, bundleWorkflowCode, type WorkflowBundle } from '@temporalio/worker';
 import { startDevServer, type DevServer } from '../../devserver';
-import { quietRuntime, uniqueId } from './helpers';
+import { quietRuntime, replayHistory, uniqueId } from './helpers';
 import {
   addItemUpdate,
   bumpSignal,
@@ -91,6 +91,6 @@ describe('devserver: concurrent queries', () => {
     assert.equal(result.progress, 6 * rounds);
     assert.equal(result.items.length, 2 * rounds);
     const history = await handle.fetchHistory();
-    await Worker.runReplayHistory({ workflowBundle, replayName: handle.workflowId }, history, handle.workflowId);
+    await replayHistory(history, handle.workflowId, workflowBundle);
   });
 });

@@ -10,7 +10,7 @@ import { startDevServer, type DevServer } from '../../devserver';
 import type { Execution } from '../../devserver/engine/execution';
 import { decodeToken } from '../../devserver/engine/model';
 import type { Msg } from '../../devserver/proto';
-import { quietRuntime, uniqueId } from './helpers';
+import { quietRuntime, replayHistory, uniqueId } from './helpers';
 import {
   type RaceActivities,
   cancelActivityOnSignal,
@@ -111,7 +111,7 @@ describe('devserver: events racing a running workflow task', () => {
 
   async function history(handle: WorkflowHandle): Promise<Msg[]> {
     const h = await handle.fetchHistory();
-    await Worker.runReplayHistory({ workflowBundle, replayName: handle.workflowId }, h, handle.workflowId);
+    await replayHistory(h, handle.workflowId, workflowBundle);
     return (h.events ?? []) as Msg[];
   }
 
