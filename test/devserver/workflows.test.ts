@@ -185,6 +185,41 @@ describe('devserver workflow features with the real SDK', () => {
     }
   });
 
+  it('applies id reuse policies ALLOW_DUPLICATE_FAILED_ONLY and TERMINATE_IF_RUNNING', async () => {
+    const completed = opts('reuse-failed-only');
+    await (await h.client.workflow.start(greet, { ...completed, args: ['done'] })).result();
+    await assert.rejects(
+      h.client.workflow.start(greet, {
+        ...completed,
+        args: ['again'],
+        workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE_FAILED_ONLY,
+      }),
+      WorkflowExecutionAlreadyStartedError,
+    );
+    const failed = opts('reuse-after-failure');
+    const failedRun = await h.client.workflow.start('failing', { ...failed, args: ['first run fails'] });
+    await assert.rejects(failedRun.result(), WorkflowFailedError);
+    const rerun = await h.client.workflow.start(greet, {
+      ...failed,
+      args: ['after failure'],
+      workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE_FAILED_ONLY,
+    });
+    assert.equal(await rerun.result(), 'hello after failure');
+
+    const running = opts('reuse-terminate');
+    const old = await h.client.workflow.start(blockForever, running);
+    const replacement = await h.client.workflow.start(greet, {
+      ...running,
+      args: ['replacement'],
+      workflowIdReusePolicy: WorkflowIdReusePolicy.TERMINATE_IF_RUNNING,
+    });
+    assert.equal(await replacement.result(), 'hello replacement');
+    const oldRun = h.client.workflow.getHandle(old.workflowId, old.firstExecutionRunId);
+    assert.equal((await oldRun.describe()).status.name, 'TERMINATED');
+    const firstRun = h.client.workflow.getHandle(failed.workflowId, failedRun.firstExecutionRunId);
+    await h.replay(h.client.workflow.getHandle(completed.workflowId), firstRun, rerun, oldRun, replacement);
+  });
+
   it('applies id conflict policies FAIL, USE_EXISTING and TERMINATE_EXISTING to a running id', async () => {
     const o = opts('conflict');
     const running = await h.client.workflow.start(blockForever, o);
@@ -232,6 +267,10 @@ describe('devserver workflow features with the real SDK', () => {
     assert.equal(closedBefore.count, 0);
     const running = await h.client.workflow.count(`WorkflowId IN (${ids}) AND ExecutionStatus = 'Running'`);
     assert.equal(running.count, 0);
+    const startedLater = await h.client.workflow.count(`WorkflowId IN (${ids}) AND StartTime > '${startedAfter}'`);
+    assert.equal(startedLater.count, 2);
+    const startedEarlier = await h.client.workflow.count(`WorkflowId IN (${ids}) AND StartTime < '${startedAfter}'`);
+    assert.equal(startedEarlier.count, 0);
     const count = await h.client.workflow.count(`WorkflowType = 'tagged' AND ScenarioName = 'same-region'`);
     assert.ok(count.count >= 2);
     await assert.rejects(h.client.workflow.count(`NoSuchAttribute = 'x'`), (err: Error) => {
