@@ -5,8 +5,8 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { status } from '@grpc/grpc-js';
-import { WorkflowNotFoundError } from '@temporalio/client';
-import { DevClock } from '../../devserver';
+import { Client, Connection, WorkflowNotFoundError } from '@temporalio/client';
+import { DevClock, startDevServer } from '../../devserver';
 import { startHarness, uniqueId, type Harness } from './helpers';
 import { greet, hourlyRetry, sleeper } from './fixtures/workflows';
 
@@ -204,6 +204,28 @@ describe('devserver time-skipping clock across a restart', () => {
       }
     } finally {
       rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('devserver extra namespaces', () => {
+  it('registers every namespace it is given and keeps their workflows apart', async () => {
+    const server = await startDevServer({ port: 0, namespaces: ['default', 'tenant-a'], log: () => undefined });
+    const connection = await Connection.connect({ address: server.address });
+    try {
+      const tenant = new Client({ connection, namespace: 'tenant-a' });
+      const handle = await tenant.workflow.start('blockForever', { taskQueue: 'nobody', workflowId: uniqueId('ns') });
+      const query = `WorkflowId = '${handle.workflowId}'`;
+      assert.equal((await tenant.workflow.count(query)).count, 1);
+      assert.equal((await new Client({ connection }).workflow.count(query)).count, 0);
+      await assert.rejects(
+        new Client({ connection }).workflow.getHandle(handle.workflowId).describe(),
+        WorkflowNotFoundError,
+      );
+      await handle.terminate('test done');
+    } finally {
+      await connection.close();
+      await server.close();
     }
   });
 });
