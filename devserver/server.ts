@@ -28,6 +28,11 @@ export interface DevServerOptions {
   pollTimeoutMs?: number;
   /** A query no worker answers fails with DEADLINE_EXCEEDED after this many ms. Default 60 000. */
   queryTimeoutMs?: number;
+  /**
+   * A query task handed out on its own (not inside a workflow task) and not answered within this many
+   * ms is handed out again, until `queryTimeoutMs`; the first answer wins. Default 5 000.
+   */
+  queryRedeliveryMs?: number;
   /** Free closed workflows' histories from memory after this many ms (re-read from the journal). Default 10 000. */
   evictAfterMs?: number;
   /** Diagnostics (journal repairs, internal errors). Default: stderr. */
@@ -84,6 +89,7 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
     store: journal,
     pollTimeoutMs: options.pollTimeoutMs,
     queryTimeoutMs: options.queryTimeoutMs,
+    queryRedeliveryMs: options.queryRedeliveryMs,
     log,
   });
   const append = (entry: JournalEntry) => journal?.append(entry); // rare: namespaces, search attributes

@@ -14,7 +14,7 @@ import {
   required,
   unavailable,
 } from '../grpc/status';
-import { Execution, executionKey } from './execution';
+import { Execution, executionKey, type PendingQuery } from './execution';
 import { TaskQueues } from './matching';
 import {
   type ExecState,
@@ -62,6 +62,8 @@ export interface ExecRecord {
 const DEFAULT_WFT_TIMEOUT_MS = 10_000;
 /** A query nobody answers fails with DEADLINE_EXCEEDED after this (default). */
 const DEFAULT_QUERY_TIMEOUT_MS = 60_000;
+/** A query task handed out on its own and not answered within this goes out again (default). */
+const DEFAULT_QUERY_REDELIVERY_MS = 5_000;
 const WFT_FAILED_BAD_SEARCH_ATTRIBUTES = 23;
 /** Long polls answer empty after this (the SDK's own poll deadline is ~70 s). */
 export const DEFAULT_POLL_TIMEOUT_MS = 55_000;
@@ -108,6 +110,7 @@ export interface EngineOptions {
   store?: EngineStore;
   pollTimeoutMs?: number;
   queryTimeoutMs?: number;
+  queryRedeliveryMs?: number;
   log?: (msg: string) => void;
 }
 
@@ -122,6 +125,9 @@ export class Engine {
   private readonly store?: EngineStore;
   readonly pollTimeoutMs: number;
   private readonly queryTimeoutMs: number;
+  private readonly queryRedeliveryMs: number;
+  /** Redelivered queries that got their answer: a straggling copy's answer is acknowledged and ignored. */
+  private readonly answeredRedeliveredQueries = new Set<number>();
   private readonly touched = new Set<Execution>();
   private readonly afterCommit: (() => void)[] = [];
   private depth = 0;
@@ -138,6 +144,10 @@ export class Engine {
     this.store = opts.store;
     this.pollTimeoutMs = opts.pollTimeoutMs ?? DEFAULT_POLL_TIMEOUT_MS;
     this.queryTimeoutMs = opts.queryTimeoutMs ?? DEFAULT_QUERY_TIMEOUT_MS;
+    this.queryRedeliveryMs = opts.queryRedeliveryMs ?? DEFAULT_QUERY_REDELIVERY_MS;
+    if (!(this.queryRedeliveryMs > 0) || !Number.isFinite(this.queryRedeliveryMs)) {
+      throw new TypeError(`queryRedeliveryMs must be a positive number of ms, got ${opts.queryRedeliveryMs}`);
+    }
     this.log = opts.log ?? (() => undefined);
     this.clock.attach({
       workflowTasksIdle: () => ![...this.running()].some((e) => e.state.wft),
@@ -1084,14 +1094,23 @@ export class Engine {
       const onAbort = () => finish({ abort: cancelled('query cancelled by the caller') });
       const finish = (r: { answer?: Msg; error?: string; abort?: ServiceError }) => {
         clearTimeout(timer);
+        clearTimeout(pending.redeliveryTimer);
         signal.removeEventListener('abort', onAbort);
         exec.queries.delete(id);
         if (r.abort) reject(r.abort);
         else if (r.error !== undefined) reject(invalidArgument(r.error));
         else resolve({ queryResult: r.answer });
       };
+      const pending: PendingQuery = {
+        id,
+        query,
+        resolve: finish,
+        dispatched: false,
+        inWorkflowTask: false,
+        redelivered: false,
+      };
       signal.addEventListener('abort', onAbort);
-      exec.queries.set(id, { id, query, resolve: finish, dispatched: false, inWorkflowTask: false });
+      exec.queries.set(id, pending);
       this.dispatchQueries(exec);
     });
   }
@@ -1130,6 +1149,8 @@ export class Engine {
       return undefined;
     }
     const history = this.historyOf(exec);
+    clearTimeout(q.redeliveryTimer);
+    q.redeliveryTimer = setTimeout(() => this.redeliverQueryTask(exec, q), this.queryRedeliveryMs);
     return {
       taskToken: encodeToken(this.token(exec, 'query', queryId, 0)),
       workflowExecution: { workflowId: exec.state.workflowId, runId: exec.state.runId },
@@ -1148,16 +1169,36 @@ export class Engine {
     };
   }
 
+  /**
+   * A query task of its own that got no answer in time goes out again (until the query times out):
+   * the SDK drops query tasks for a run it is evicting (just completed), without answering them.
+   */
+  private redeliverQueryTask(exec: Execution, q: PendingQuery): void {
+    if (exec.queries.get(q.id) !== q || !q.dispatched || q.inWorkflowTask) return;
+    q.dispatched = false;
+    q.redelivered = true;
+    this.dispatchQueries(exec);
+  }
+
   answerQuery(exec: Execution, queryId: number, result: Msg): void {
     const q = exec.queries.get(queryId);
     if (!q) return;
+    if (q.redelivered) this.rememberAnswered(queryId);
     if (result.resultType === 1) q.resolve({ answer: result.answer });
     else q.resolve({ error: result.errorMessage || result.failure?.message || 'query failed' });
+  }
+
+  /** Remembered as long as the query could have lived, so the memory stays bounded. */
+  private rememberAnswered(queryId: number): void {
+    this.answeredRedeliveredQueries.add(queryId);
+    setTimeout(() => this.answeredRedeliveredQueries.delete(queryId), this.queryTimeoutMs).unref();
   }
 
   respondQueryTaskCompleted(req: Msg): Msg {
     const t = decodeToken(req.taskToken);
     if (!t || t.kind !== 'query') throw invalidArgument('taskToken is not a query task token from this server');
+    // The first answer won; this one comes from another copy of the same redelivered query task.
+    if (this.answeredRedeliveredQueries.has(t.id)) return {};
     const exec = this.executions.get(executionKey(t.namespace, t.workflowId, t.runId));
     if (!exec || !exec.queries.has(t.id)) throw notFound('Query not found (it timed out or was cancelled).');
     this.answerQuery(exec, t.id, {

@@ -13,6 +13,10 @@ export interface PendingQuery {
   dispatched: boolean;
   /** Taken on a workflow task (answered with its completion), not as a query task of its own. */
   inWorkflowTask: boolean;
+  /** Puts a query task nobody answered back on the queue (the SDK may drop it while evicting the run). */
+  redeliveryTimer?: NodeJS.Timeout;
+  /** Handed out again: an earlier copy may still answer after the first answer won. */
+  redelivered: boolean;
 }
 
 const historyEventType = () => protoType(HISTORY_EVENT);

@@ -4,6 +4,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { Client, Connection } from '@temporalio/client';
+import { temporal } from '@temporalio/proto';
 import { DefaultLogger, NativeConnection, Worker, bundleWorkflowCode, type WorkflowBundle } from '@temporalio/worker';
 import { startDevServer, type DevServer } from '../../devserver';
 import { quietRuntime, replayHistory, uniqueId } from './helpers';
@@ -31,7 +32,8 @@ describe('devserver: concurrent queries', () => {
 
   before(async () => {
     quietRuntime();
-    server = await startDevServer({ port: 0, log: () => undefined });
+    // Quick redelivery: the redelivery test waits it out once.
+    server = await startDevServer({ port: 0, log: () => undefined, queryRedeliveryMs: 200 });
     connection = await Connection.connect({ address: server.address });
     client = new Client({ connection });
     nativeConnection = await NativeConnection.connect({ address: server.address });
@@ -92,5 +94,43 @@ describe('devserver: concurrent queries', () => {
     assert.equal(result.items.length, 2 * rounds);
     const history = await handle.fetchHistory();
     await replayHistory(history, handle.workflowId, workflowBundle);
+  });
+
+  it('hands a query task nobody answers out again, so a query right after completion still answers', async () => {
+    // Its own task queue: the only pollers are the ones this test starts, in the order it starts them.
+    const lonelyQueue = uniqueId('redelivery');
+    const create = () => Worker.create({ connection: nativeConnection, taskQueue: lonelyQueue, workflowBundle });
+    const handle = await client.workflow.start(queriedCounter, {
+      taskQueue: lonelyQueue,
+      workflowId: uniqueId('late'),
+    });
+    await handle.signal(bumpSignal, 5);
+    await handle.signal(finishSignal);
+    await (await create()).runUntil(withinDeadline(() => handle.result()));
+
+    // The query task goes to a poller that drops it, as the SDK does while evicting a completed run.
+    const answer = withinDeadline(() => handle.query(progressQuery));
+    const dropped = await withinDeadline(() =>
+      connection.workflowService.pollWorkflowTaskQueue({
+        namespace: 'default',
+        taskQueue: { name: lonelyQueue, kind: temporal.api.enums.v1.TaskQueueKind.TASK_QUEUE_KIND_NORMAL },
+        identity: 'dropping-poller',
+      }),
+    );
+    assert.equal(dropped.query?.queryType, progressQuery.name);
+
+    const answeringWorker = await create();
+    assert.equal(await answeringWorker.runUntil(answer), 5);
+
+    // The dropped copy answering late is acknowledged and ignored: the first answer won.
+    await withinDeadline(() =>
+      connection.workflowService.respondQueryTaskCompleted({
+        namespace: 'default',
+        taskToken: dropped.taskToken,
+        completedType: temporal.api.enums.v1.QueryResultType.QUERY_RESULT_TYPE_ANSWERED,
+        queryResult: { payloads: [] },
+      }),
+    );
+    await replayHistory(await handle.fetchHistory(), handle.workflowId, workflowBundle);
   });
 });
