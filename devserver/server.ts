@@ -4,6 +4,7 @@ import { DevClock } from './clock';
 import { Engine, type ExecRecord } from './engine/engine';
 import { Namespaces, type NamespaceRecord } from './engine/namespaces';
 import { buildService } from './grpc/service-definition';
+import { installSyncDecompression } from './grpc/sync-decompression';
 import { Journal } from './journal';
 import { msFromTs } from './proto';
 import { operatorServiceHandlers } from './services/operator-service';
@@ -121,6 +122,7 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
     // One shared fdatasync (group commit) covers every change journaled before the answer.
     beforeReply: journal ? () => journal.sync() : undefined,
   };
+  installSyncDecompression();
   const server = new Server({ 'grpc.max_receive_message_length': 128 * 1024 * 1024 });
   const services = [
     buildService(
