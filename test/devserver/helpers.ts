@@ -10,7 +10,7 @@ import {
   type WorkflowBundle,
 } from '@temporalio/worker';
 import { startDevServer, type DevServer, type DevServerOptions } from '../../devserver';
-import * as activities from './fixtures/activities';
+import * as fixtureActivities from './fixtures/activities';
 
 let runtimeInstalled = false;
 /** Keep the SDK's own logging quiet (warnings only) so test output stays readable. */
@@ -34,6 +34,8 @@ export interface Harness {
   connection: Connection;
   client: Client;
   nativeConnection: NativeConnection;
+  /** The workflow code the harness's workers run (and `replay` replays against). */
+  workflowBundle: WorkflowBundle;
   /** Task queue of the worker that runs for the whole harness lifetime (Worker.create is slow). */
   taskQueue: string;
   /** Runs `fn` with an extra worker on `taskQueue` polling this server. */
@@ -43,13 +45,23 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function startHarness(opts: DevServerOptions = {}): Promise<Harness> {
+/** Workflow code and activities the harness's workers run; default: the shared fixtures. */
+export interface HarnessApp {
+  /** Bundled once per call; omit to share the fixture bundle. */
+  workflowsPath?: string;
+  activities?: object;
+}
+
+export async function startHarness(opts: DevServerOptions = {}, app: HarnessApp = {}): Promise<Harness> {
   quietRuntime();
   const server = await startDevServer({ port: 0, log: () => undefined, ...opts });
   const connection = await Connection.connect({ address: server.address });
   const client = new Client({ connection });
   const nativeConnection = await NativeConnection.connect({ address: server.address });
-  const workflowBundle = await fixtureBundle();
+  const workflowBundle = app.workflowsPath
+    ? await bundleWorkflowCode({ workflowsPath: app.workflowsPath, logger: new DefaultLogger('ERROR') })
+    : await fixtureBundle();
+  const activities = app.activities ?? fixtureActivities;
   const taskQueue = uniqueId('shared');
   const worker = await Worker.create({ connection: nativeConnection, taskQueue, workflowBundle, activities });
   const running = worker.run();
@@ -58,13 +70,14 @@ export async function startHarness(opts: DevServerOptions = {}): Promise<Harness
     connection,
     client,
     nativeConnection,
+    workflowBundle,
     taskQueue,
     async withWorker(taskQueue, fn) {
       const worker = await Worker.create({ connection: nativeConnection, taskQueue, workflowBundle, activities });
       return worker.runUntil(fn);
     },
     async replay(...handles) {
-      for (const h of handles) await replayHistory(await h.fetchHistory(), h.workflowId);
+      for (const h of handles) await replayHistory(await h.fetchHistory(), h.workflowId, workflowBundle);
     },
     async close() {
       worker.shutdown();

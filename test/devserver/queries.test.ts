@@ -3,11 +3,9 @@
 // shows up as the client deadline expiring, not as a hang).
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { Client, Connection } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
-import { DefaultLogger, NativeConnection, Worker, bundleWorkflowCode, type WorkflowBundle } from '@temporalio/worker';
-import { startDevServer, type DevServer } from '../../devserver';
-import { quietRuntime, replayHistory, uniqueId } from './helpers';
+import { Worker } from '@temporalio/worker';
+import { startHarness, uniqueId, type Harness } from './helpers';
 import {
   addItemUpdate,
   bumpSignal,
@@ -21,47 +19,30 @@ import {
 const ROUND_DEADLINE_MS = 15_000;
 
 describe('devserver: concurrent queries', () => {
-  let server: DevServer;
-  let connection: Connection;
-  let client: Client;
-  let nativeConnection: NativeConnection;
-  let workflowBundle: WorkflowBundle;
-  let worker: Worker;
-  let running: Promise<void>;
-  const taskQueue = uniqueId('queries');
+  let h: Harness;
 
   before(async () => {
-    quietRuntime();
     // Quick redelivery: the redelivery test waits it out once.
-    server = await startDevServer({ port: 0, log: () => undefined, queryRedeliveryMs: 200 });
-    connection = await Connection.connect({ address: server.address });
-    client = new Client({ connection });
-    nativeConnection = await NativeConnection.connect({ address: server.address });
-    workflowBundle = await bundleWorkflowCode({
-      workflowsPath: require.resolve('./fixtures/queries-workflows'),
-      logger: new DefaultLogger('ERROR'),
-    });
-    worker = await Worker.create({ connection: nativeConnection, taskQueue, workflowBundle });
-    running = worker.run();
+    h = await startHarness(
+      { queryRedeliveryMs: 200 },
+      { workflowsPath: require.resolve('./fixtures/queries-workflows'), activities: {} },
+    );
   });
 
   after(async () => {
-    if (worker) {
-      worker.shutdown();
-      await running;
-    }
-    await nativeConnection?.close();
-    await connection?.close();
-    await server?.close();
+    await h?.close();
   });
 
   /** Runs `fn` with every RPC it makes bounded by the round deadline. */
   function withinDeadline<T>(fn: () => Promise<T>): Promise<T> {
-    return connection.withDeadline(Date.now() + ROUND_DEADLINE_MS, fn);
+    return h.connection.withDeadline(Date.now() + ROUND_DEADLINE_MS, fn);
   }
 
   it('answers many concurrent queries while signals and updates arrive, and the workflow keeps going', async () => {
-    const handle = await client.workflow.start(queriedCounter, { taskQueue, workflowId: uniqueId('queried') });
+    const handle = await h.client.workflow.start(queriedCounter, {
+      taskQueue: h.taskQueue,
+      workflowId: uniqueId('queried'),
+    });
     const rounds = 6;
     const queriesPerRound = 30;
     for (let round = 0; round < rounds; round++) {
@@ -92,15 +73,15 @@ describe('devserver: concurrent queries', () => {
     const result = await withinDeadline(() => handle.result());
     assert.equal(result.progress, 6 * rounds);
     assert.equal(result.items.length, 2 * rounds);
-    const history = await handle.fetchHistory();
-    await replayHistory(history, handle.workflowId, workflowBundle);
+    await h.replay(handle);
   });
 
   it('hands a query task nobody answers out again, so a query right after completion still answers', async () => {
     // Its own task queue: the only pollers are the ones this test starts, in the order it starts them.
     const lonelyQueue = uniqueId('redelivery');
-    const create = () => Worker.create({ connection: nativeConnection, taskQueue: lonelyQueue, workflowBundle });
-    const handle = await client.workflow.start(queriedCounter, {
+    const create = () =>
+      Worker.create({ connection: h.nativeConnection, taskQueue: lonelyQueue, workflowBundle: h.workflowBundle });
+    const handle = await h.client.workflow.start(queriedCounter, {
       taskQueue: lonelyQueue,
       workflowId: uniqueId('late'),
     });
@@ -111,7 +92,7 @@ describe('devserver: concurrent queries', () => {
     // The query task goes to a poller that drops it, as the SDK does while evicting a completed run.
     const answer = withinDeadline(() => handle.query(progressQuery));
     const dropped = await withinDeadline(() =>
-      connection.workflowService.pollWorkflowTaskQueue({
+      h.connection.workflowService.pollWorkflowTaskQueue({
         namespace: 'default',
         taskQueue: { name: lonelyQueue, kind: temporal.api.enums.v1.TaskQueueKind.TASK_QUEUE_KIND_NORMAL },
         identity: 'dropping-poller',
@@ -124,13 +105,13 @@ describe('devserver: concurrent queries', () => {
 
     // The dropped copy answering late is acknowledged and ignored: the first answer won.
     await withinDeadline(() =>
-      connection.workflowService.respondQueryTaskCompleted({
+      h.connection.workflowService.respondQueryTaskCompleted({
         namespace: 'default',
         taskToken: dropped.taskToken,
         completedType: temporal.api.enums.v1.QueryResultType.QUERY_RESULT_TYPE_ANSWERED,
         queryResult: { payloads: [] },
       }),
     );
-    await replayHistory(await handle.fetchHistory(), handle.workflowId, workflowBundle);
+    await h.replay(handle);
   });
 });

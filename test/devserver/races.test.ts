@@ -4,13 +4,13 @@
 // until the racing event is buffered.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
-import { DefaultLogger, NativeConnection, Worker, bundleWorkflowCode, type WorkflowBundle } from '@temporalio/worker';
-import { startDevServer, type DevServer } from '../../devserver';
+import type { Client, WorkflowHandle } from '@temporalio/client';
+import type { WorkflowBundle } from '@temporalio/worker';
+import type { DevServer } from '../../devserver';
 import type { Execution } from '../../devserver/engine/execution';
 import { decodeToken } from '../../devserver/engine/model';
 import type { Msg } from '../../devserver/proto';
-import { quietRuntime, replayHistory, uniqueId } from './helpers';
+import { replayHistory, startHarness, uniqueId, type Harness } from './helpers';
 import {
   type RaceActivities,
   cancelActivityOnSignal,
@@ -43,14 +43,11 @@ function events(exec: Execution, kind: string): Msg[] {
 }
 
 describe('devserver: events racing a running workflow task', () => {
+  let h: Harness;
   let server: DevServer;
-  let connection: Connection;
   let client: Client;
-  let nativeConnection: NativeConnection;
   let workflowBundle: WorkflowBundle;
-  let worker: Worker;
-  let running: Promise<void>;
-  const taskQueue = uniqueId('races');
+  let taskQueue: string;
   const races = new Map<string, Race>();
   let releaseActivity: (() => void) | undefined;
 
@@ -62,8 +59,8 @@ describe('devserver: events racing a running workflow task', () => {
   };
 
   before(async () => {
-    quietRuntime();
-    server = await startDevServer({ port: 0, log: () => undefined });
+    h = await startHarness({}, { workflowsPath: require.resolve('./fixtures/races-workflows'), activities });
+    ({ server, client, workflowBundle, taskQueue } = h);
     // Hold completions that carry a race's command until the race has happened.
     const engine = server.engine as unknown as { completeWorkflowTask(req: Msg): Msg | Promise<Msg> };
     const complete = engine.completeWorkflowTask.bind(server.engine);
@@ -79,25 +76,10 @@ describe('devserver: events racing a running workflow task', () => {
       }
       return complete(req);
     };
-    connection = await Connection.connect({ address: server.address });
-    client = new Client({ connection });
-    nativeConnection = await NativeConnection.connect({ address: server.address });
-    workflowBundle = await bundleWorkflowCode({
-      workflowsPath: require.resolve('./fixtures/races-workflows'),
-      logger: new DefaultLogger('ERROR'),
-    });
-    worker = await Worker.create({ connection: nativeConnection, taskQueue, workflowBundle, activities });
-    running = worker.run();
   });
 
   after(async () => {
-    if (worker) {
-      worker.shutdown();
-      await running;
-    }
-    await nativeConnection?.close();
-    await connection?.close();
-    await server?.close();
+    await h?.close();
   });
 
   /** Registers a race for the completion of `workflowId` that carries `command`; resolves once it ran. */
