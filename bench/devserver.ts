@@ -205,6 +205,8 @@ interface ServerStats {
   /** Memory outside the JS heap held by JS objects (Buffers, ArrayBuffers). */
   external: number;
   cpuMs: number;
+  /** RPCs the server has answered since it started. */
+  rpcCalls: number;
 }
 
 /** Child side: `bench/devserver.ts --serve <json options>`. Speaks line-delimited JSON on stdio. */
@@ -222,21 +224,28 @@ async function serveMode(optionsJson: string): Promise<void> {
     new Promise<T>((resolve, reject) =>
       profiler.post(method, (err, result) => (err ? reject(err) : resolve(result as T))),
     );
+  const cpuMsNow = () => {
+    const cpu = process.cpuUsage();
+    return (cpu.user + cpu.system) / 1000;
+  };
+  let benchGcCpuMs = 0;
   for await (const line of createInterface({ input: process.stdin })) {
     if (line === 'stats') {
-      const cpu = process.cpuUsage(); // before gc(), so the benchmark's own collections are not billed to the server
+      // The full collections the benchmark asks for (to read settled memory) are not the server's
+      // work: their CPU is subtracted from every later reading, so no interval is billed for them.
+      const cpu = cpuMsNow() - benchGcCpuMs;
       gc();
+      benchGcCpuMs += cpuMsNow() - benchGcCpuMs - cpu;
       const mem = process.memoryUsage();
       reply({
         rss: mem.rss,
         heapUsed: mem.heapUsed,
         external: mem.external,
-        cpuMs: (cpu.user + cpu.system) / 1000,
+        cpuMs: cpu,
+        rpcCalls: server.rpcCalls(),
       } satisfies ServerStats);
     } else if (line === 'cpu') {
-      // No gc() here: idle CPU must not include collections the benchmark itself asked for.
-      const cpu = process.cpuUsage();
-      reply({ cpuMs: (cpu.user + cpu.system) / 1000 });
+      reply({ cpuMs: cpuMsNow() - benchGcCpuMs });
     } else if (line === 'evict') {
       reply({ evicted: server.engine.evictClosedHistories(0) });
     } else if (line === 'profile-start') {
@@ -464,6 +473,8 @@ async function benchThroughput(session: Session, host: ServerHost, opts: BenchOp
       Math.max(0, wallMs - opts.timerMs),
       (n / wallMs) * 1000,
       serverCpuMs / n,
+      (serverAfter.rpcCalls - serverBefore.rpcCalls) / n,
+      (1000 * serverCpuMs) / (serverAfter.rpcCalls - serverBefore.rpcCalls),
       sdkCpuMs / n,
       `${((100 * serverCpuMs) / (serverCpuMs + sdkCpuMs)).toFixed(0)}%`,
       `1 : ${(sdkCpuMs / serverCpuMs).toFixed(1)}`,
@@ -477,6 +488,8 @@ async function benchThroughput(session: Session, host: ServerHost, opts: BenchOp
       'wall - timer',
       'workflows/s',
       'server CPU ms/wf',
+      'RPCs/wf',
+      'server CPU µs/RPC',
       'SDK CPU ms/wf',
       'server share',
       'server : SDK',

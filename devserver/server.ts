@@ -1,10 +1,9 @@
 // Assembles the devserver: engine + journal + gRPC services on one port.
-import { Server, ServerCredentials } from '@grpc/grpc-js';
 import { DevClock } from './clock';
 import { Engine, type ExecRecord } from './engine/engine';
 import { Namespaces, type NamespaceRecord } from './engine/namespaces';
-import { buildService } from './grpc/service-definition';
-import { installSyncDecompression } from './grpc/sync-decompression';
+import { buildService, statusOf } from './grpc/service-definition';
+import { startUnaryServer } from './grpc/unary-server';
 import { Journal } from './journal';
 import { msFromTs } from './proto';
 import { operatorServiceHandlers } from './services/operator-service';
@@ -46,6 +45,8 @@ export interface DevServer {
   readonly port: number;
   readonly clock: DevClock;
   readonly engine: Engine;
+  /** gRPC calls received since start: a diagnostic for benchmarks and tests. */
+  rpcCalls(): number;
   close(): Promise<void>;
 }
 
@@ -122,8 +123,6 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
     // One shared fdatasync (group commit) covers every change journaled before the answer.
     beforeReply: journal ? () => journal.sync() : undefined,
   };
-  installSyncDecompression();
-  const server = new Server({ 'grpc.max_receive_message_length': 128 * 1024 * 1024 });
   const services = [
     buildService(
       'temporal.api.workflowservice.v1.WorkflowService',
@@ -137,14 +136,13 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
     ),
     buildService('temporal.api.testservice.v1.TestService', testServiceHandlers(clock), hooks),
   ];
-  for (const s of services) server.addService(s.definition, s.implementation);
-
   const ip = options.ip ?? '127.0.0.1';
-  const port = await new Promise<number>((resolve, reject) =>
-    server.bindAsync(`${ip}:${options.port ?? 7233}`, ServerCredentials.createInsecure(), (err, p) =>
-      err ? reject(err) : resolve(p),
-    ),
-  );
+  const server = await startUnaryServer(ip, options.port ?? 7233, {
+    methods: new Map(services.flatMap((s) => [...s])),
+    maxReceiveBytes: 128 * 1024 * 1024,
+    toStatus: (err, path) => statusOf(err, path.slice(path.lastIndexOf('/') + 1), hooks.onError),
+  });
+  const port = server.port;
 
   const evictAfterMs = options.evictAfterMs ?? 10_000;
   const evictTimer = journal ? setInterval(() => engine.evictClosedHistories(evictAfterMs), evictAfterMs) : undefined;
@@ -156,20 +154,12 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
     port,
     clock,
     engine,
+    rpcCalls: () => server.calls,
     close() {
       closing ??= (async () => {
         if (evictTimer) clearInterval(evictTimer);
         engine.shutdown();
-        await new Promise<void>((resolve) => {
-          const force = setTimeout(() => {
-            server.forceShutdown();
-            resolve();
-          }, 500);
-          server.tryShutdown(() => {
-            clearTimeout(force);
-            resolve();
-          });
-        });
+        await server.close(500);
         clock.close();
         journal?.close();
       })();

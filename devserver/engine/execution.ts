@@ -1,6 +1,6 @@
 // One workflow run: its journaled state, its history and the in-memory waiters (long polls on its
 // history, queries and updates in flight) that are woken when it changes.
-import { type Msg, tsFromMs, encodeMessage, protoType, HISTORY_EVENT } from '../proto';
+import { type Msg, tsFromMs, encodedEvent } from '../proto';
 import type { ServiceError } from '../grpc/status';
 import { type ExecState, eventAttributes, isClosed } from './model';
 
@@ -18,8 +18,6 @@ export interface PendingQuery {
   /** Handed out again: an earlier copy may still answer after the first answer won. */
   redelivered: boolean;
 }
-
-const historyEventType = () => protoType(HISTORY_EVENT);
 
 export class Execution {
   /** Events written since the last journal record. */
@@ -56,7 +54,7 @@ export class Execution {
     const full: Msg = { eventId, eventTime: tsFromMs(($time as number | undefined) ?? time ?? now), ...rest };
     this.history.push(full);
     this.unjournaled.push(full);
-    this.state.historySizeBytes += encodeMessage(historyEventType(), full).length;
+    this.state.historySizeBytes += encodedEvent(full).length;
     return eventId;
   }
 

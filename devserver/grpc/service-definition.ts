@@ -1,25 +1,20 @@
-// Builds @grpc/grpc-js service definitions and handlers from the protobufjs reflection of a Temporal
-// service: every RPC exists, those without an implementation answer UNIMPLEMENTED naming the RPC, and
-// no handler error can escape to crash the process.
-import { status, type ServiceDefinition, type UntypedServiceImplementation, type Metadata } from '@grpc/grpc-js';
+// Builds the RPC table of a Temporal service from the protobufjs reflection of its proto: every RPC
+// exists, those without an implementation answer UNIMPLEMENTED naming the RPC, requests are decoded
+// to plain objects before the handler runs, and no handler error can escape to crash the process.
+import { status } from '@grpc/grpc-js';
 import type { Method, Type } from 'protobufjs';
 import { decodeMessage, encodeMessage, protoService, type Msg } from '../proto';
-import { ServiceError } from './status';
+import { invalidArgument, ServiceError, unimplemented } from './status';
+import type { StatusError, UnaryMethod } from './unary-server';
 
-/** What a handler sees besides the request: cancellation (client gone / deadline) and metadata. */
+/** What a handler sees besides the request: cancellation (client gone / server closing) and its name. */
 export interface CallContext {
   readonly signal: AbortSignal;
-  readonly metadata: Metadata;
   readonly method: string;
 }
 
 export type RpcHandler = (request: Msg, ctx: CallContext) => Promise<Msg> | Msg;
 export type RpcHandlers = Partial<Record<string, RpcHandler>>;
-
-export interface BuiltService {
-  definition: ServiceDefinition;
-  implementation: UntypedServiceImplementation;
-}
 
 /** DEVSERVER_TRACE=1 logs every RPC (start, and duration when it answers) to stderr, for debugging. */
 const TRACE = Boolean(process.env.DEVSERVER_TRACE);
@@ -27,69 +22,58 @@ const TRACE = Boolean(process.env.DEVSERVER_TRACE);
 export interface ServiceHooks {
   /** Logs handler failures that are not ServiceErrors (bugs), which answer INTERNAL. */
   onError(e: unknown, rpc: string): void;
-  /** Awaited before every successful answer: the journal makes the RPC's changes durable here. */
+  /** Awaited before every answer: the journal makes the RPC's changes durable here. */
   beforeReply?(): Promise<void>;
 }
 
-export function buildService(fullName: string, handlers: RpcHandlers, hooks: ServiceHooks): BuiltService {
-  const { onError, beforeReply } = hooks;
+/** The gRPC status a handler's failure is answered with (bugs are logged and answer INTERNAL). */
+export function statusOf(err: unknown, rpc: string, onError: ServiceHooks['onError']): StatusError {
+  if (err instanceof ServiceError) return { code: err.code, message: err.message };
+  onError(err, rpc);
+  return { code: status.INTERNAL, message: `${rpc}: ${err instanceof Error ? err.message : String(err)}` };
+}
+
+/** The service's RPCs keyed by their HTTP/2 path (`/package.Service/Method`). */
+export function buildService(fullName: string, handlers: RpcHandlers, hooks: ServiceHooks): Map<string, UnaryMethod> {
+  const { beforeReply } = hooks;
   const svc = protoService(fullName);
-  const definition: Record<string, ServiceDefinition[string]> = {};
-  const implementation: UntypedServiceImplementation = {};
   const unknownHandler = Object.keys(handlers).find((name) => !svc.methods[name]);
   if (unknownHandler) throw new Error(`${fullName} has no RPC named ${unknownHandler}`);
 
+  const table = new Map<string, UnaryMethod>();
   for (const [name, method] of Object.entries(svc.methods) as [string, Method][]) {
     const reqType = method.resolvedRequestType as Type;
     const resType = method.resolvedResponseType as Type;
-    definition[name] = {
-      path: `/${fullName}/${name}`,
-      requestStream: false,
-      responseStream: false,
-      requestSerialize: (o: Msg) => encodeMessage(reqType, o),
-      requestDeserialize: (b: Buffer) => decodeMessage(reqType, b),
-      responseSerialize: (o: Msg) => encodeMessage(resType, o),
-      responseDeserialize: (b: Buffer) => decodeMessage(resType, b),
-    };
     const handler = handlers[name];
-    implementation[name] = (
-      call: { request: Msg; metadata: Metadata; on(ev: 'cancelled', fn: () => void): void },
-      callback: (err: { code: status; details: string } | null, res?: Msg) => void,
-    ) => {
-      if (!handler) {
-        callback({ code: status.UNIMPLEMENTED, details: `${fullName}/${name} is not implemented by the devserver` });
-        return;
-      }
-      const started = Date.now();
-      if (TRACE) process.stderr.write(`[devserver] ${new Date(started).toISOString()} > ${name}\n`);
-      const abort = new AbortController();
-      call.on('cancelled', () => abort.abort());
-      Promise.resolve()
-        .then(async () => {
+    table.set(`/${fullName}/${name}`, {
+      async call(bytes, cancellation) {
+        if (!handler) throw unimplemented(`${fullName}/${name} is not implemented by the devserver`);
+        const started = TRACE ? Date.now() : 0;
+        if (TRACE) process.stderr.write(`[devserver] ${new Date(started).toISOString()} > ${name}\n`);
+        let response: Msg;
+        try {
+          let request: Msg;
           try {
-            return await handler(call.request, { signal: abort.signal, metadata: call.metadata, method: name });
-          } finally {
-            // Errors may follow partial changes (a failed task is recorded, then the call refused).
-            await beforeReply?.();
+            request = decodeMessage(reqType, bytes);
+          } catch (e) {
+            throw invalidArgument(`${name}: request is not a valid ${reqType.fullName.slice(1)}: ${String(e)}`);
           }
-        })
-        .then(
-          (res) => {
-            if (TRACE)
-              process.stderr.write(`[devserver] ${new Date().toISOString()} < ${name} ${Date.now() - started} ms\n`);
-            callback(null, res);
-          },
-          (err: unknown) => {
-            if (err instanceof ServiceError) {
-              callback({ code: err.code, details: err.message });
-            } else {
-              onError(err, name);
-              const msg = err instanceof Error ? err.message : String(err);
-              callback({ code: status.INTERNAL, details: `${name}: ${msg}` });
-            }
-          },
-        );
-    };
+          const ctx: CallContext = {
+            get signal() {
+              return cancellation.signal;
+            },
+            method: name,
+          };
+          response = await handler(request, ctx);
+        } finally {
+          // Errors may follow partial changes (a failed task is recorded, then the call refused).
+          await beforeReply?.();
+        }
+        if (TRACE)
+          process.stderr.write(`[devserver] ${new Date().toISOString()} < ${name} ${Date.now() - started} ms\n`);
+        return encodeMessage(resType, response);
+      },
+    });
   }
-  return { definition, implementation };
+  return table;
 }

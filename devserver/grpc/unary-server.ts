@@ -1,0 +1,244 @@
+// A gRPC server for unary RPCs written directly on node:http2. Every Temporal RPC the devserver serves
+// is unary, and a small workflow costs about a dozen of them, so the per-call cost of the transport is
+// most of the server's CPU: @grpc/grpc-js wraps each call in interceptors, metadata objects, stream
+// adapters, per-call deadline timers and an AbortSignal per call, which the profile showed as a large
+// share of the server's busy time. This speaks the wire protocol (gRPC over HTTP/2, length-prefixed
+// messages, grpc-status trailers) with only what a unary call needs.
+import http2, { constants as h2 } from 'node:http2';
+import type { AddressInfo } from 'node:net';
+import { gunzipSync, inflateSync } from 'node:zlib';
+import { status } from '@grpc/grpc-js';
+
+/** A unary RPC as the transport sees it: bytes in, bytes out, and cancellation. */
+export interface UnaryMethod {
+  /** Turns the request message into the response message; errors become gRPC statuses via `toStatus`. */
+  call(request: Buffer, signal: CallSignal): Promise<Buffer>;
+}
+
+/**
+ * Cancellation of one call (client reset the stream, closed the connection, or the server shuts down).
+ * Lazily backed by an AbortController: most calls finish before anyone asks for it.
+ */
+export interface CallSignal {
+  readonly signal: AbortSignal;
+}
+
+export interface StatusError {
+  code: status;
+  message: string;
+}
+
+export interface UnaryServerOptions {
+  /** RPC path (`/package.Service/Method`) → method. */
+  methods: ReadonlyMap<string, UnaryMethod>;
+  /** Largest request message accepted (after decompression), in bytes. */
+  maxReceiveBytes: number;
+  /** Maps a handler's error to the status sent to the client. */
+  toStatus(err: unknown, path: string): StatusError;
+}
+
+const GRPC_HEADER_BYTES = 5;
+const ACCEPTED_ENCODINGS = 'identity,deflate,gzip';
+
+/** grpc-message is percent-encoded: anything outside printable ASCII, and '%' itself. */
+function encodeGrpcMessage(message: string): string {
+  return Buffer.from(message, 'utf8').reduce((out, byte) => {
+    const printable = byte >= 0x20 && byte <= 0x7e && byte !== 0x25;
+    return out + (printable ? String.fromCharCode(byte) : `%${byte.toString(16).toUpperCase().padStart(2, '0')}`);
+  }, '');
+}
+
+function frame(message: Buffer): Buffer {
+  const out = Buffer.allocUnsafe(GRPC_HEADER_BYTES + message.length);
+  out[0] = 0; // not compressed: requests are small, and the SDK's clients accept identity
+  out.writeUInt32BE(message.length, 1);
+  message.copy(out, GRPC_HEADER_BYTES);
+  return out;
+}
+
+class StatusFailure extends Error {
+  constructor(
+    readonly code: status,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** The one message of a unary request body, inflated if the client compressed it. */
+function unframe(body: Buffer, encoding: string | undefined, maxBytes: number): Buffer {
+  if (body.length < GRPC_HEADER_BYTES) throw new StatusFailure(status.INTERNAL, 'request body holds no gRPC message');
+  const compressed = body[0] === 1;
+  const length = body.readUInt32BE(1);
+  if (body.length !== GRPC_HEADER_BYTES + length) {
+    throw new StatusFailure(status.UNIMPLEMENTED, 'a unary call carries exactly one request message');
+  }
+  const message = body.subarray(GRPC_HEADER_BYTES);
+  if (!compressed) return message;
+  const options = { maxOutputLength: maxBytes };
+  try {
+    // zlib hands back a view into a larger chunk; decoded bytes fields are views into this buffer, so
+    // copy to the exact size or every payload the engine keeps pins that chunk.
+    if (encoding === 'gzip') return Buffer.from(gunzipSync(message, options));
+    if (encoding === 'deflate') return Buffer.from(inflateSync(message, options));
+  } catch (e) {
+    if ((e as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE') {
+      throw new StatusFailure(status.RESOURCE_EXHAUSTED, `request message inflates to more than ${maxBytes} bytes`);
+    }
+    throw new StatusFailure(status.INTERNAL, `request message is not valid ${encoding}`);
+  }
+  throw new StatusFailure(status.UNIMPLEMENTED, `request compressed with unsupported encoding "${encoding ?? ''}"`);
+}
+
+export interface UnaryServer {
+  readonly port: number;
+  /** gRPC calls received since start (any path, answered or not). */
+  readonly calls: number;
+  /** Stops accepting calls; open calls get `graceMs` to finish, then connections are destroyed. */
+  close(graceMs: number): Promise<void>;
+}
+
+export async function startUnaryServer(ip: string, port: number, options: UnaryServerOptions): Promise<UnaryServer> {
+  const { methods, maxReceiveBytes, toStatus } = options;
+  const server = http2.createServer({
+    // Node's default (10 MB per session) would refuse streams when a worker keeps many long polls
+    // and large histories in flight on one connection; real servers bound this by message size.
+    maxSessionMemory: 1024, // megabytes
+    settings: { maxConcurrentStreams: 2 ** 31 - 1 },
+  });
+  const sessions = new Set<http2.ServerHttp2Session>();
+  const openCalls = new Set<() => void>();
+  let calls = 0;
+
+  server.on('session', (session) => {
+    sessions.add(session);
+    session.on('close', () => sessions.delete(session));
+    session.on('error', () => session.destroy()); // a client vanishing mid-call must not crash the server
+  });
+
+  server.on('stream', (stream, headers) => {
+    stream.on('error', () => stream.destroy());
+    const path = String(headers[h2.HTTP2_HEADER_PATH] ?? '');
+    const contentType = String(headers[h2.HTTP2_HEADER_CONTENT_TYPE] ?? '');
+    if (headers[h2.HTTP2_HEADER_METHOD] !== 'POST' || !contentType.startsWith('application/grpc')) {
+      // What the gRPC spec asks of a server receiving a non-gRPC request.
+      stream.respond({ [h2.HTTP2_HEADER_STATUS]: 415 }, { endStream: true });
+      return;
+    }
+    calls++;
+    let done = false;
+    let controller: AbortController | undefined;
+    const cancel = () => controller?.abort();
+    const finish = () => {
+      done = true;
+      openCalls.delete(cancel);
+    };
+    const sendStatus = (code: status, message: string) => {
+      if (done || stream.destroyed) return finish();
+      finish();
+      // "Trailers-Only": the status rides in the response headers and the stream ends there.
+      stream.respond(
+        {
+          [h2.HTTP2_HEADER_STATUS]: 200,
+          [h2.HTTP2_HEADER_CONTENT_TYPE]: 'application/grpc+proto',
+          'grpc-accept-encoding': ACCEPTED_ENCODINGS,
+          'grpc-status': String(code),
+          'grpc-message': encodeGrpcMessage(message),
+        },
+        { endStream: true },
+      );
+    };
+    const sendMessage = (message: Buffer) => {
+      if (done || stream.destroyed) return finish();
+      finish();
+      stream.respond(
+        {
+          [h2.HTTP2_HEADER_STATUS]: 200,
+          [h2.HTTP2_HEADER_CONTENT_TYPE]: 'application/grpc+proto',
+          'grpc-accept-encoding': ACCEPTED_ENCODINGS,
+        },
+        { waitForTrailers: true },
+      );
+      stream.once('wantTrailers', () => stream.sendTrailers({ 'grpc-status': '0' }));
+      stream.end(frame(message));
+    };
+
+    const method = methods.get(path);
+    if (!method) {
+      stream.resume(); // drain the request so the stream can close
+      sendStatus(status.UNIMPLEMENTED, `${path.slice(1) || '(no path)'} is not implemented by the devserver`);
+      return;
+    }
+    openCalls.add(cancel);
+    // The client resets the stream when it gives up (its deadline, a cancelled long poll, shutdown):
+    // that is the call's cancellation. Deadlines need no server timer of their own for the same reason.
+    stream.on('close', () => {
+      if (!done) {
+        finish();
+        cancel();
+      }
+    });
+
+    const chunks: Buffer[] = [];
+    let received = 0;
+    stream.on('data', (chunk: Buffer) => {
+      received += chunk.length;
+      if (received > maxReceiveBytes + GRPC_HEADER_BYTES && !done) {
+        sendStatus(status.RESOURCE_EXHAUSTED, `request message larger than ${maxReceiveBytes} bytes`);
+        stream.close(h2.NGHTTP2_CANCEL);
+        return;
+      }
+      chunks.push(chunk);
+    });
+    stream.on('end', () => {
+      if (done) return;
+      let request: Buffer;
+      try {
+        const body = chunks.length === 1 ? chunks[0] : Buffer.concat(chunks);
+        request = unframe(body, headers['grpc-encoding'] as string | undefined, maxReceiveBytes);
+      } catch (e) {
+        const failure = e instanceof StatusFailure ? e : new StatusFailure(status.INTERNAL, String(e));
+        sendStatus(failure.code, failure.message);
+        return;
+      }
+      const signal: CallSignal = {
+        get signal() {
+          controller ??= new AbortController();
+          return controller.signal;
+        },
+      };
+      method.call(request, signal).then(sendMessage, (err: unknown) => {
+        const s = toStatus(err, path);
+        sendStatus(s.code, s.message);
+      });
+    });
+  });
+
+  const boundPort = await new Promise<number>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, ip, () => {
+      server.off('error', reject);
+      resolve((server.address() as AddressInfo).port);
+    });
+  });
+
+  return {
+    port: boundPort,
+    get calls() {
+      return calls;
+    },
+    async close(graceMs) {
+      await new Promise<void>((resolve) => {
+        const force = setTimeout(() => {
+          for (const cancel of openCalls) cancel();
+          for (const session of sessions) session.destroy();
+        }, graceMs);
+        server.close(() => {
+          clearTimeout(force);
+          resolve();
+        });
+        for (const session of sessions) session.close();
+      });
+    },
+  };
+}
