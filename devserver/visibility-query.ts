@@ -52,6 +52,11 @@ export interface OrderByItem {
 
 export interface VisibilityQuery {
   matches(row: VisibilityRow): boolean;
+  /**
+   * Present only when the query has GROUP BY (CountWorkflowExecutions only; Temporal groups by
+   * ExecutionStatus alone, which is how Temporal UI counts workflows per status).
+   */
+  groupBy?: string[];
   /** Present only when the query has ORDER BY; the caller picks its default order otherwise. */
   orderBy?: OrderByItem[];
   /** Comparator implementing `orderBy` (missing values sort last in either direction). */
@@ -363,6 +368,7 @@ const RESERVED = new Set([
   'IS',
   'NULL',
   'ORDER',
+  'GROUP',
   'BY',
   'ASC',
   'DESC',
@@ -378,7 +384,16 @@ class Parser {
 
   parse(): VisibilityQuery {
     let matches: Predicate = () => true;
-    if (!this.isKeyword('ORDER') && this.peek().kind !== 'eof') matches = this.orExpr();
+    if (!this.isKeyword('ORDER') && !this.isKeyword('GROUP') && this.peek().kind !== 'eof') matches = this.orExpr();
+    let groupBy: string[] | undefined;
+    if (this.acceptKeyword('GROUP')) {
+      this.expectKeyword('BY');
+      const field = this.field();
+      if (field.name !== 'ExecutionStatus') {
+        throw new VisibilityQueryError(this.prev().col, `GROUP BY supports only ExecutionStatus, not ${field.name}`);
+      }
+      groupBy = [field.name];
+    }
     let orderBy: OrderByItem[] | undefined;
     let compare: VisibilityQuery['compare'];
     if (this.acceptKeyword('ORDER')) {
@@ -399,10 +414,10 @@ class Parser {
     if (end.kind !== 'eof') {
       throw new VisibilityQueryError(
         end.col,
-        `expected AND, OR, ORDER BY or end of query, found ${describeToken(end)}`,
+        `expected AND, OR, GROUP BY, ORDER BY or end of query, found ${describeToken(end)}`,
       );
     }
-    return orderBy ? { matches, orderBy, compare } : { matches };
+    return { matches, ...(groupBy && { groupBy }), ...(orderBy && { orderBy, compare }) };
   }
 
   private orExpr(): Predicate {

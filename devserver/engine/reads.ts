@@ -2,7 +2,7 @@
 import { type Msg, durationFromMs, tsFromMs } from '../proto';
 import { invalidArgument } from '../grpc/status';
 import type { Engine } from './engine';
-import type { Execution } from './execution';
+import { type Execution, executionKey } from './execution';
 
 /** A waiting history read returns what it has after this; the SDK asks again. */
 const WAIT_SLICE_MS = 20_000;
@@ -47,6 +47,8 @@ export function describeExecution(engine: Engine, req: Msg): Msg {
     attempt: a.attempt,
     maximumAttempts: a.retryPolicy.maximumAttempts,
     scheduledTime: tsFromMs(a.retryAt ?? a.attemptScheduledTime),
+    // Set only while the activity waits out a retry backoff (the proto: null when scheduled or started).
+    nextAttemptScheduleTime: a.retryAt !== undefined ? tsFromMs(a.retryAt) : undefined,
     expirationTime: a.scheduleToCloseMs ? tsFromMs(a.firstScheduledTime + a.scheduleToCloseMs) : undefined,
     lastFailure: a.lastFailure,
     lastWorkerIdentity: a.lastWorkerIdentity,
@@ -79,6 +81,21 @@ export function describeExecution(engine: Engine, req: Msg): Msg {
   };
 }
 
+/**
+ * The run at the top of the execution's parent chain (the execution itself when it has no parent), as
+ * real Temporal reports it (WorkflowExecutionInfo.rootExecution, RootWorkflowId/RootRunId); Temporal UI
+ * builds its workflow relationship tree from it.
+ */
+export function rootExecutionOf(engine: Engine, exec: Execution): { workflowId: string; runId: string } {
+  let root = exec.state;
+  for (;;) {
+    const p = root.parent;
+    const parent = p && engine.executions.get(executionKey(p.namespace, p.workflowId, p.runId));
+    if (!parent) return { workflowId: root.workflowId, runId: root.runId };
+    root = parent.state;
+  }
+}
+
 export function executionInfo(engine: Engine, exec: Execution): Msg {
   const s = exec.state;
   return {
@@ -98,5 +115,6 @@ export function executionInfo(engine: Engine, exec: Execution): Msg {
     historySizeBytes: s.historySizeBytes,
     firstRunId: s.firstExecutionRunId,
     executionDuration: s.closeTime !== undefined ? durationFromMs(s.closeTime - s.executionTime) : undefined,
+    rootExecution: rootExecutionOf(engine, exec),
   };
 }

@@ -2,20 +2,30 @@
 // by the visibility query language (devserver/visibility-query.ts).
 import type { Msg } from '../proto';
 import type { Engine } from '../engine/engine';
-import { executionInfo } from '../engine/reads';
+import { executionInfo, rootExecutionOf } from '../engine/reads';
 import type { Execution } from '../engine/execution';
 import { decodeSearchAttribute } from '../engine/namespaces';
 import {
   EXECUTION_STATUSES,
   VisibilityQueryError,
   parseVisibilityQuery,
+  type VisibilityQuery,
   type VisibilityRow,
 } from '../visibility-query';
 import { invalidArgument } from '../grpc/status';
 
-export function visibilityRow(exec: Execution): VisibilityRow {
+export function visibilityRow(engine: Engine, exec: Execution): VisibilityRow {
   const s = exec.state;
-  const searchAttributes: Record<string, unknown> = {};
+  const root = rootExecutionOf(engine, exec);
+  // The predefined attributes the server knows (Temporal UI lists children and workflow trees by them).
+  const searchAttributes: Record<string, unknown> = {
+    ParentWorkflowId: s.parent?.workflowId,
+    ParentRunId: s.parent?.runId,
+    RootWorkflowId: root.workflowId,
+    RootRunId: root.runId,
+    HistoryLength: s.nextEventId - 1,
+    HistorySizeBytes: s.historySizeBytes,
+  };
   for (const [name, payload] of Object.entries(s.searchAttributes))
     searchAttributes[name] = decodeSearchAttribute(payload);
   return {
@@ -39,23 +49,25 @@ function defaultOrder(a: Execution, b: Execution): number {
   return b.state.startTime - a.state.startTime;
 }
 
-function matching(
-  engine: Engine,
-  namespace: string,
-  query: string | undefined,
-): { exec: Execution; row: VisibilityRow }[] {
+function parse(engine: Engine, namespace: string, query: string | undefined): VisibilityQuery {
   const ns = engine.namespaces.require(namespace);
-  let parsed;
   try {
-    parsed = parseVisibilityQuery(query ?? '', ns.searchAttributes);
+    return parseVisibilityQuery(query ?? '', ns.searchAttributes);
   } catch (err) {
     if (err instanceof VisibilityQueryError || err instanceof TypeError) throw invalidArgument(err.message);
     throw err;
   }
+}
+
+function matching(
+  engine: Engine,
+  namespace: string,
+  parsed: VisibilityQuery,
+): { exec: Execution; row: VisibilityRow }[] {
   const rows: { exec: Execution; row: VisibilityRow }[] = [];
   for (const exec of engine.executions.values()) {
     if (exec.state.namespace !== namespace) continue;
-    const row = visibilityRow(exec);
+    const row = visibilityRow(engine, exec);
     if (parsed.matches(row)) rows.push({ exec, row });
   }
   const compare = parsed.compare;
@@ -64,7 +76,9 @@ function matching(
 }
 
 export function listExecutions(engine: Engine, req: Msg): Msg {
-  const rows = matching(engine, req.namespace, req.query);
+  const parsed = parse(engine, req.namespace, req.query);
+  if (parsed.groupBy) throw invalidArgument('GROUP BY is only supported by CountWorkflowExecutions');
+  const rows = matching(engine, req.namespace, parsed);
   const pageSize = Number(req.pageSize) || 1000;
   const offset = req.nextPageToken?.length ? Number(Buffer.from(req.nextPageToken).toString()) : 0;
   if (!Number.isInteger(offset) || offset < 0) throw invalidArgument('nextPageToken is not one this server issued');
@@ -77,10 +91,9 @@ export function listExecutions(engine: Engine, req: Msg): Msg {
 }
 
 export function countExecutions(engine: Engine, req: Msg): Msg {
-  const query = (req.query as string | undefined) ?? '';
-  const groupBy = /\s+GROUP\s+BY\s+ExecutionStatus\s*$/i.exec(query);
-  const rows = matching(engine, req.namespace, groupBy ? query.slice(0, groupBy.index) : query);
-  if (!groupBy) return { count: rows.length };
+  const parsed = parse(engine, req.namespace, req.query);
+  const rows = matching(engine, req.namespace, parsed);
+  if (!parsed.groupBy) return { count: rows.length };
   const counts = new Map<string, number>();
   for (const { row } of rows) counts.set(row.ExecutionStatus, (counts.get(row.ExecutionStatus) ?? 0) + 1);
   return {

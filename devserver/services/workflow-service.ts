@@ -8,8 +8,16 @@ import { alreadyExists, invalidArgument, notFound, required, unimplemented } fro
 import { type Msg, durationFromMs, tsFromMs } from '../proto';
 import { countExecutions, listExecutions } from './visibility';
 import type { NamespaceRecord } from '../engine/namespaces';
+import type { TaskQueue } from '../engine/matching';
 
-export const SERVER_VERSION = '1.27.0-devserver';
+/**
+ * A plain major.minor.patch: Temporal UI compares it number by number to enable features (a suffix
+ * such as `-devserver` would read as patch NaN and fail every `>= 1.27.0` check).
+ */
+export const SERVER_VERSION = '1.27.0';
+
+const TaskQueueType = { WORKFLOW: 1, ACTIVITY: 2, NEXUS: 3 } as const;
+const DESCRIBE_TASK_QUEUE_MODE_ENHANCED = 1;
 
 export function workflowServiceHandlers(engine: Engine, journalNamespace: (ns: NamespaceRecord) => void): RpcHandlers {
   const describeNamespace = (ns: NamespaceRecord): Msg => ({
@@ -23,8 +31,10 @@ export function workflowServiceHandlers(engine: Engine, journalNamespace: (ns: N
     },
     config: {
       workflowExecutionRetentionTtl: durationFromMs(ns.retentionDays * 86_400_000),
-      historyArchivalState: 2,
-      visibilityArchivalState: 2,
+      // ARCHIVAL_STATE_DISABLED: there is no archival here (Temporal UI then shows its "archival is
+      // disabled" page instead of calling ListArchivedWorkflowExecutions).
+      historyArchivalState: 1,
+      visibilityArchivalState: 1,
     },
     replicationConfig: { activeClusterName: 'active', clusters: [{ clusterName: 'active' }], state: 1 },
     isGlobalNamespace: false,
@@ -176,11 +186,24 @@ export function workflowServiceHandlers(engine: Engine, journalNamespace: (ns: N
 
     GetSearchAttributes: () => ({ keys: {} }),
 
+    // Temporal UI asks once per task queue type (workflow, activity, nexus) and merges the pollers.
     DescribeTaskQueue: (req) => {
       engine.namespaces.require(req.namespace);
       const name = required(req.taskQueue?.name as string, 'taskQueue.name');
-      const queues = req.taskQueueType === 2 ? engine.activityQueues : engine.workflowQueues;
-      const queue = queues.find(req.namespace, name);
+      const type = (req.taskQueueType as number | undefined) || TaskQueueType.WORKFLOW;
+      if (req.apiMode === DESCRIBE_TASK_QUEUE_MODE_ENHANCED) {
+        throw unimplemented('DescribeTaskQueue in ENHANCED mode (worker versioning) is not implemented');
+      }
+      const findByType: Record<number, () => Pick<TaskQueue<unknown>, 'pollers' | 'backlog'> | undefined> = {
+        [TaskQueueType.WORKFLOW]: () => engine.workflowQueues.find(req.namespace, name),
+        [TaskQueueType.ACTIVITY]: () => engine.activityQueues.find(req.namespace, name),
+        [TaskQueueType.NEXUS]: () => undefined, // no Nexus here: a Nexus task queue never has pollers
+      };
+      const find = findByType[type];
+      if (!find) {
+        throw invalidArgument(`taskQueueType ${type} is not a TaskQueueType (1 workflow, 2 activity, 3 nexus)`);
+      }
+      const queue = find();
       return {
         pollers: [...(queue?.pollers.values() ?? [])].map((p) => ({
           identity: p.identity,

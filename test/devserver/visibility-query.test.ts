@@ -238,6 +238,28 @@ describe('parseVisibilityQuery: ORDER BY', () => {
   });
 });
 
+describe('parseVisibilityQuery: GROUP BY', () => {
+  test('GROUP BY ExecutionStatus, alone (as Temporal UI sends it without a filter) or after a filter', () => {
+    const bare = parseVisibilityQuery('GROUP BY ExecutionStatus', ATTRS);
+    assert.deepEqual(bare.groupBy, ['ExecutionStatus']);
+    assert.ok(ROWS.every((r) => bare.matches(r)));
+    assert.deepEqual(parseVisibilityQuery('group by `ExecutionStatus`').groupBy, ['ExecutionStatus']);
+    const filtered = parseVisibilityQuery(`WorkflowType = "provision" GROUP BY ExecutionStatus`, ATTRS);
+    assert.deepEqual(filtered.groupBy, ['ExecutionStatus']);
+    assert.deepEqual(
+      ROWS.filter((r) => filtered.matches(r)).map((r) => r.WorkflowId),
+      ['a', 'c'],
+    );
+    assert.equal(parseVisibilityQuery(`WorkflowId = 'a'`).groupBy, undefined);
+  });
+
+  test('GROUP BY other attributes or without a name is refused', () => {
+    rejects(`GROUP BY WorkflowType`, 10, /GROUP BY supports only ExecutionStatus, not WorkflowType/);
+    rejects(`GROUP ExecutionStatus`, 7, /expected BY/);
+    rejects(`WorkflowId = 'a' GROUP BY`, 26, /expected a search attribute name, found end of query/);
+  });
+});
+
 describe('parseVisibilityQuery: errors name the problem and the column', () => {
   test('unknown attributes, with a case hint and the list of known names', () => {
     rejects(`Foo = 'x'`, 1, /unknown search attribute 'Foo'; known attributes: WorkflowId, .*CustomKeywordField/);
@@ -253,8 +275,8 @@ describe('parseVisibilityQuery: errors name the problem and the column', () => {
     rejects(`WorkflowId =`, 13, /needs a quoted string, not end of query/);
     rejects(`WorkflowId = 'a' AND`, 21, /expected a search attribute name, found end of query/);
     rejects(`(WorkflowId = 'a'`, 18, /expected '\)' to close the parenthesis/);
-    rejects(`WorkflowId = 'a')`, 17, /expected AND, OR, ORDER BY or end of query, found '\)'/);
-    rejects(`WorkflowId = 'a' WorkflowType = 'b'`, 18, /expected AND, OR, ORDER BY or end of query/);
+    rejects(`WorkflowId = 'a')`, 17, /expected AND, OR, GROUP BY, ORDER BY or end of query, found '\)'/);
+    rejects(`WorkflowId = 'a' WorkflowType = 'b'`, 18, /expected AND, OR, GROUP BY, ORDER BY or end of query/);
     rejects(`WorkflowId = 'unterminated`, 14, /unterminated string/);
     rejects(`WorkflowId IN 'a'`, 15, /expected '\(' after IN/);
     rejects(`WorkflowId IN ('a' 'b')`, 20, /expected '\)' to close the IN list/);
