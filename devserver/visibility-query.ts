@@ -41,6 +41,8 @@ export interface VisibilityRow {
   StartTime: Date;
   CloseTime?: Date;
   ExecutionTime?: Date;
+  /** Closed runs only: close time minus execution time, in nanoseconds (as Temporal stores it). */
+  ExecutionDuration?: number;
   TaskQueue?: string;
   searchAttributes: Record<string, unknown>;
 }
@@ -76,7 +78,8 @@ export class VisibilityQueryError extends Error {
 // ---------------------------------------------------------------------------------------------------
 // Attributes
 
-type FieldKind = SearchAttributeType | 'ExecutionStatus';
+/** ExecutionDuration is an Int of nanoseconds that also accepts duration strings ("1h30m", "01:30:00"). */
+type FieldKind = SearchAttributeType | 'ExecutionStatus' | 'Duration';
 
 interface FieldDef {
   name: string;
@@ -99,6 +102,7 @@ const SYSTEM_FIELDS: FieldDef[] = [
   systemField('StartTime', 'Datetime'),
   systemField('CloseTime', 'Datetime'),
   systemField('ExecutionTime', 'Datetime'),
+  systemField('ExecutionDuration', 'Duration'),
   systemField('TaskQueue', 'Keyword'),
 ];
 
@@ -280,6 +284,11 @@ function literalFor(field: FieldDef, t: Token): Scalar {
     }
     case 'Int':
       return t.kind === 'number' && Number.isInteger(t.value) ? t.value : fail('an integer');
+    case 'Duration': {
+      if (t.kind === 'number' && Number.isInteger(t.value)) return t.value;
+      const ns = t.kind === 'string' ? parseDurationNs(t.value) : undefined;
+      return ns ?? fail(`integer nanoseconds or a quoted duration such as '1h30m', '250ms' or '01:30:00'`);
+    }
     case 'Double':
       return t.kind === 'number' ? t.value : fail('a number');
     case 'Bool': {
@@ -295,6 +304,23 @@ function literalFor(field: FieldDef, t: Token): Scalar {
       return ms ?? fail(`an RFC3339 time such as '2024-05-01T12:00:00Z' (or integer Unix nanoseconds)`);
     }
   }
+}
+
+const DURATION_UNIT_NS: Record<string, number> = { ns: 1, us: 1e3, µs: 1e3, ms: 1e6, s: 1e9, m: 60e9, h: 3600e9 };
+const GO_DURATION = /^[-+]?((\d+\.?\d*|\.\d+)(ns|us|µs|ms|s|m|h))+$/;
+
+/** The duration strings Temporal accepts for ExecutionDuration: nanoseconds, Go durations, hh:mm:ss. */
+function parseDurationNs(text: string): number | undefined {
+  if (/^[-+]?\d+$/.test(text)) return Number(text);
+  if (GO_DURATION.test(text)) {
+    let ns = 0;
+    for (const [, amount, unit] of text.matchAll(/(\d+\.?\d*|\.\d+)(ns|us|µs|ms|s|m|h)/g)) {
+      ns += Number(amount) * DURATION_UNIT_NS[unit];
+    }
+    return text.startsWith('-') ? -ns : ns;
+  }
+  const hms = /^(\d+):([0-5]\d):([0-5]\d)$/.exec(text);
+  return hms ? (Number(hms[1]) * 3600 + Number(hms[2]) * 60 + Number(hms[3])) * 1e9 : undefined;
 }
 
 function article(word: string): string {
@@ -321,6 +347,7 @@ function normalizeRowValue(kind: FieldKind, v: unknown): Scalar | undefined {
       return typeof v === 'number' ? v : undefined;
     case 'Int':
     case 'Double':
+    case 'Duration':
       return typeof v === 'number' || typeof v === 'bigint' || typeof v === 'string' ? Number(v) : undefined;
     case 'Bool':
       return typeof v === 'boolean' ? v : undefined;
@@ -353,6 +380,7 @@ const SUPPORTED: Record<FieldKind, readonly Operator[]> = {
   KeywordList: ['=', '!=', 'IN', 'IS NULL'],
   Text: ['=', '!=', 'IS NULL'],
   Int: ['=', '!=', '<', '<=', '>', '>=', 'IN', 'BETWEEN', 'IS NULL'],
+  Duration: ['=', '!=', '<', '<=', '>', '>=', 'IN', 'BETWEEN', 'IS NULL'],
   Double: ['=', '!=', '<', '<=', '>', '>=', 'IN', 'BETWEEN', 'IS NULL'],
   Datetime: ['=', '!=', '<', '<=', '>', '>=', 'IN', 'BETWEEN', 'IS NULL'],
   Bool: ['=', '!=', 'IS NULL'],

@@ -481,35 +481,40 @@ export class Engine {
     this.noteLatest(exec);
     this.touch(exec);
     exec.write(
-      event('workflowExecutionStarted', {
-        workflowType: { name: p.workflowType },
-        parentWorkflowNamespace: p.parent?.namespace,
-        parentWorkflowNamespaceId: p.parent ? this.namespaces.id(p.parent.namespace) : undefined,
-        parentWorkflowExecution: p.parent ? { workflowId: p.parent.workflowId, runId: p.parent.runId } : undefined,
-        parentInitiatedEventId: p.parent?.initiatedEventId,
-        taskQueue: { name: p.taskQueue, kind: 1 },
-        input: p.input,
-        workflowExecutionTimeout: p.executionTimeoutMs ? durationFromMs(p.executionTimeoutMs) : undefined,
-        workflowRunTimeout: runTimeoutMs ? durationFromMs(runTimeoutMs) : undefined,
-        workflowTaskTimeout: durationFromMs(state.workflowTaskTimeoutMs),
-        continuedExecutionRunId: p.continuedExecutionRunId,
-        initiator: p.initiator,
-        continuedFailure: p.continuedFailure,
-        lastCompletionResult: p.lastCompletionResult,
-        originalExecutionRunId: runId,
-        identity: p.identity,
-        firstExecutionRunId: state.firstExecutionRunId,
-        retryPolicy: p.retryPolicy,
-        attempt: state.attempt,
-        workflowExecutionExpirationTime: executionExpiresAt ? tsFromMs(executionExpiresAt) : undefined,
-        firstWorkflowTaskBackoff: p.startDelayMs ? durationFromMs(p.startDelayMs) : undefined,
-        memo: Object.keys(state.memo).length ? { fields: state.memo } : undefined,
-        searchAttributes: Object.keys(state.searchAttributes).length
-          ? { indexedFields: state.searchAttributes }
-          : undefined,
-        header: p.header,
-        workflowId: p.workflowId,
-      }),
+      {
+        // The start's summary/details live on the event itself, where real Temporal keeps them
+        // (DescribeWorkflowExecution reports them as executionConfig.userMetadata).
+        userMetadata: p.userMetadata,
+        ...event('workflowExecutionStarted', {
+          workflowType: { name: p.workflowType },
+          parentWorkflowNamespace: p.parent?.namespace,
+          parentWorkflowNamespaceId: p.parent ? this.namespaces.id(p.parent.namespace) : undefined,
+          parentWorkflowExecution: p.parent ? { workflowId: p.parent.workflowId, runId: p.parent.runId } : undefined,
+          parentInitiatedEventId: p.parent?.initiatedEventId,
+          taskQueue: { name: p.taskQueue, kind: 1 },
+          input: p.input,
+          workflowExecutionTimeout: p.executionTimeoutMs ? durationFromMs(p.executionTimeoutMs) : undefined,
+          workflowRunTimeout: runTimeoutMs ? durationFromMs(runTimeoutMs) : undefined,
+          workflowTaskTimeout: durationFromMs(state.workflowTaskTimeoutMs),
+          continuedExecutionRunId: p.continuedExecutionRunId,
+          initiator: p.initiator,
+          continuedFailure: p.continuedFailure,
+          lastCompletionResult: p.lastCompletionResult,
+          originalExecutionRunId: runId,
+          identity: p.identity,
+          firstExecutionRunId: state.firstExecutionRunId,
+          retryPolicy: p.retryPolicy,
+          attempt: state.attempt,
+          workflowExecutionExpirationTime: executionExpiresAt ? tsFromMs(executionExpiresAt) : undefined,
+          firstWorkflowTaskBackoff: p.startDelayMs ? durationFromMs(p.startDelayMs) : undefined,
+          memo: Object.keys(state.memo).length ? { fields: state.memo } : undefined,
+          searchAttributes: Object.keys(state.searchAttributes).length
+            ? { indexedFields: state.searchAttributes }
+            : undefined,
+          header: p.header,
+          workflowId: p.workflowId,
+        }),
+      },
       now,
     );
     if (p.signal) {

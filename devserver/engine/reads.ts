@@ -59,6 +59,8 @@ export function describeExecution(engine: Engine, req: Msg): Msg {
       workflowExecutionTimeout: s.executionTimeoutMs ? durationFromMs(s.executionTimeoutMs) : undefined,
       workflowRunTimeout: s.runTimeoutMs ? durationFromMs(s.runTimeoutMs) : undefined,
       defaultWorkflowTaskTimeout: durationFromMs(s.workflowTaskTimeoutMs),
+      // The start's summary/details (the SDK's staticSummary/staticDetails), kept on the started event.
+      userMetadata: engine.historyOf(exec)[0]?.userMetadata,
     },
     workflowExecutionInfo: executionInfo(engine, exec),
     pendingActivities,

@@ -25,6 +25,7 @@ export function visibilityRow(engine: Engine, exec: Execution): VisibilityRow {
     RootRunId: root.runId,
     HistoryLength: s.nextEventId - 1,
     HistorySizeBytes: s.historySizeBytes,
+    StateTransitionCount: s.tokenSeq,
   };
   for (const [name, payload] of Object.entries(s.searchAttributes))
     searchAttributes[name] = decodeSearchAttribute(payload);
@@ -36,6 +37,7 @@ export function visibilityRow(engine: Engine, exec: Execution): VisibilityRow {
     StartTime: new Date(s.startTime),
     CloseTime: s.closeTime !== undefined ? new Date(s.closeTime) : undefined,
     ExecutionTime: new Date(s.executionTime),
+    ExecutionDuration: s.closeTime !== undefined ? (s.closeTime - s.executionTime) * 1e6 : undefined,
     TaskQueue: s.taskQueue,
     searchAttributes,
   };

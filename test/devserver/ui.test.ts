@@ -92,7 +92,13 @@ describe('Temporal UI pages against the devserver', () => {
     startedAfter = new Date(Date.now() - 1000);
     const start = <A extends unknown[]>(fn: (...args: A) => Promise<unknown>, prefix: string, args: A) =>
       h.client.workflow.start(fn, { taskQueue: h.taskQueue, workflowId: uniqueId(prefix), args });
-    completed = await start(greet, 'ui-done', ['ui']);
+    completed = await h.client.workflow.start(greet, {
+      taskQueue: h.taskQueue,
+      workflowId: uniqueId('ui-done'),
+      args: ['ui'],
+      staticSummary: 'UI summary',
+      staticDetails: 'UI **details**',
+    });
     failed = await start(failing, 'ui-failed', ['boom']);
     retrying = await start(hourlyRetry, 'ui-retrying', []);
     waiting = await start(signalFlow, 'ui-waiting', [3_600_000]);
@@ -230,6 +236,21 @@ describe('Temporal UI pages against the devserver', () => {
     ]);
     assert.equal((await idsFor(`StartTime > "${startedAfter.toISOString()}"`)).length, 9);
     assert.deepEqual(await idsFor(`StartTime > "${new Date(Date.now() + 60_000).toISOString()}"`), []);
+    // ExecutionDuration, as the UI writes it: a duration string or integer nanoseconds.
+    assert.equal((await idsFor('`ExecutionDuration`<"1h"')).length, 7);
+    assert.equal((await idsFor('`ExecutionDuration`>0')).length, 7);
+    assert.deepEqual(await idsFor('`ExecutionDuration`>"1h"'), []);
+  });
+
+  it('filter builder: every search attribute the UI offers can be filtered on', async () => {
+    const attrs = await h.connection.operatorService.listSearchAttributes({ namespace: NAMESPACE });
+    const names = [...Object.keys(attrs.systemAttributes ?? {}), ...Object.keys(attrs.customAttributes ?? {})];
+    assert.ok(names.length > 10);
+    for (const name of names) {
+      // The UI's null check works for every type ("`Name` is not null").
+      const res = await svc().countWorkflowExecutions({ namespace: NAMESPACE, query: `\`${name}\` is not null` });
+      assert.ok(num(res.count) <= 9, name);
+    }
   });
 
   it('workflow page by id: the latest run comes first (WorkflowId="…", pageSize 1)', async () => {
@@ -313,6 +334,14 @@ describe('Temporal UI pages against the devserver', () => {
       assert.equal(num(info?.historyLength), (await fullHistory(wf)).length);
       assert.ok(ms(info?.executionTime) >= ms(info?.startTime));
       assert.ok(num(info?.stateTransitionCount) > 0);
+      if (wf === completed) {
+        // The header's summary and details (the SDK's staticSummary / staticDetails).
+        assert.equal(json(d.executionConfig?.userMetadata?.summary), 'UI summary');
+        assert.equal(json(d.executionConfig?.userMetadata?.details), 'UI **details**');
+        assert.equal(await (await completed.describe()).staticSummary(), 'UI summary');
+      } else {
+        assert.equal(d.executionConfig?.userMetadata?.summary ?? undefined, undefined);
+      }
       if (status === Status.RUNNING) {
         assert.equal(info?.closeTime, null);
         assert.deepEqual(d.pendingActivities, []);

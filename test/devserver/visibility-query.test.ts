@@ -238,6 +238,36 @@ describe('parseVisibilityQuery: ORDER BY', () => {
   });
 });
 
+describe('parseVisibilityQuery: ExecutionDuration', () => {
+  const runs = [
+    row({ id: 'fast', ExecutionStatus: 'Completed', ExecutionDuration: 250e6 }),
+    row({ id: 'slow', ExecutionStatus: 'Completed', ExecutionDuration: 5400e9 }),
+    row({ id: 'open' }),
+  ];
+
+  test('integer nanoseconds, Go duration strings and hh:mm:ss, as Temporal UI writes them', () => {
+    assert.deepEqual(ids('`ExecutionDuration`>1000000000', runs), ['slow']);
+    assert.deepEqual(ids('`ExecutionDuration`>"1h"', runs), ['slow']);
+    assert.deepEqual(ids('`ExecutionDuration`="1h30m"', runs), ['slow']);
+    assert.deepEqual(ids('`ExecutionDuration`<="250ms"', runs), ['fast']);
+    assert.deepEqual(ids('`ExecutionDuration`<".5s"', runs), ['fast']);
+    assert.deepEqual(ids('`ExecutionDuration`="01:30:00"', runs), ['slow']);
+    assert.deepEqual(ids('`ExecutionDuration`="250000000"', runs), ['fast']);
+    assert.deepEqual(ids('ExecutionDuration BETWEEN "100ms" AND "2h" ORDER BY ExecutionDuration DESC', runs), [
+      'slow',
+      'fast',
+    ]);
+    assert.deepEqual(ids('`ExecutionDuration` is null', runs), ['open']);
+  });
+
+  test('anything else is refused with the accepted forms', () => {
+    rejects('ExecutionDuration > "an hour"', 21, /integer nanoseconds or a quoted duration such as '1h30m'/);
+    rejects('ExecutionDuration > "1d"', 21, /quoted duration/);
+    rejects('ExecutionDuration > "01:75:00"', 21, /quoted duration/);
+    rejects('ExecutionDuration STARTS_WITH "1"', 19, /operator STARTS_WITH is not supported for Duration/);
+  });
+});
+
 describe('parseVisibilityQuery: GROUP BY', () => {
   test('GROUP BY ExecutionStatus, alone (as Temporal UI sends it without a filter) or after a filter', () => {
     const bare = parseVisibilityQuery('GROUP BY ExecutionStatus', ATTRS);
