@@ -2,6 +2,7 @@
 // the engine needs goes through `schedule`, so a time-skipping clock can see what comes next and jump
 // to it instead of waiting (the Java test server's semantics that the SDK's
 // TestWorkflowEnvironment.createTimeSkipping() expects).
+import { DeadlineQueue } from './deadline-queue';
 
 export interface WorkState {
   /** True when no workflow task is scheduled or running. */
@@ -17,11 +18,6 @@ export interface DevClockOptions {
   startTime?: number;
 }
 
-interface Deadline {
-  at: number;
-  fn: () => void;
-}
-
 interface Sleeper {
   target: number;
   resolve: () => void;
@@ -31,7 +27,9 @@ export class DevClock {
   readonly timeSkipping: boolean;
   private offset: number;
   private lockCount: number;
-  private readonly deadlines = new Map<string, Deadline>();
+  private readonly deadlines = new DeadlineQueue();
+  /** When the real timer is set to fire (virtual epoch ms), to leave it alone when that stays right. */
+  private armedAt: number | undefined;
   private readonly sleepers = new Set<Sleeper>();
   private realTimer: NodeJS.Timeout | undefined;
   private skipPending = false;
@@ -68,7 +66,7 @@ export class DevClock {
 
   /** Runs `fn` once virtual time reaches `at`; a later call with the same key replaces it. */
   schedule(key: string, at: number, fn: () => void): void {
-    this.deadlines.set(key, { at, fn });
+    this.deadlines.set(key, at, fn);
     this.rearm();
   }
 
@@ -126,21 +124,28 @@ export class DevClock {
   }
 
   private earliest(): number | undefined {
-    let min: number | undefined;
-    for (const d of this.deadlines.values()) if (min === undefined || d.at < min) min = d.at;
+    let min = this.deadlines.earliest();
     for (const s of this.sleepers) if (min === undefined || s.target < min) min = s.target;
     return min;
   }
 
   private rearm(): void {
     if (this.closed) return;
-    if (this.realTimer) clearTimeout(this.realTimer);
-    this.realTimer = undefined;
     const at = this.earliest();
-    if (at !== undefined) {
-      // setTimeout caps at ~24.8 days; long deadlines simply re-arm when the cap elapses.
-      const delay = Math.min(Math.max(0, at - this.now()), 2 ** 31 - 1);
-      this.realTimer = setTimeout(() => this.fireDue(), delay);
+    // Re-arming on every schedule would churn a timer per engine change; it only moves when the
+    // earliest deadline does (a skipped-forward clock always re-arms: `offset` changed the delay).
+    if (at !== this.armedAt || this.timeSkipping) {
+      if (this.realTimer) clearTimeout(this.realTimer);
+      this.realTimer = undefined;
+      this.armedAt = at;
+      if (at !== undefined) {
+        // setTimeout caps at ~24.8 days; long deadlines simply re-arm when the cap elapses.
+        const delay = Math.min(Math.max(0, at - this.now()), 2 ** 31 - 1);
+        this.realTimer = setTimeout(() => {
+          this.armedAt = undefined;
+          this.fireDue();
+        }, delay);
+      }
     }
     this.poke();
   }
@@ -154,15 +159,13 @@ export class DevClock {
         s.resolve();
       }
     }
-    const due = [...this.deadlines.entries()].filter(([, d]) => d.at <= now).sort((a, b) => a[1].at - b[1].at);
-    for (const [key, d] of due) {
-      if (this.deadlines.get(key) !== d) continue; // replaced or cancelled by an earlier one
-      this.deadlines.delete(key);
+    for (const d of this.deadlines.takeDue(now)) {
+      if (!this.deadlines.claim(d)) continue; // replaced or cancelled by an earlier one
       try {
         d.fn();
       } catch (err) {
         // A failing deadline handler must not take the server (or the other deadlines) down.
-        this.onError(err, key);
+        this.onError(err, d.key);
       }
     }
     this.rearm();
