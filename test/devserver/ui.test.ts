@@ -7,6 +7,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { WorkflowHandle } from '@temporalio/client';
 import type { temporal } from '@temporalio/proto';
+import { Worker } from '@temporalio/worker';
 import { startHarness, uniqueId, type Harness } from './helpers';
 import { counter, failing, goSignal, greet, hourlyRetry, parent, signalFlow } from './fixtures/workflows';
 
@@ -55,6 +56,9 @@ describe('Temporal UI pages against the devserver', () => {
   let waiting: WorkflowHandle; // a pending timer (condition with timeout), until signalled
   let family: WorkflowHandle; // parent with one child
   let continued: WorkflowHandle; // three runs through continue-as-new
+  let raising: WorkflowHandle; // parent whose child is still running (its activity has no worker)
+  let raisingChild: WorkflowHandle;
+  let workflowsOnly: { queue: string; worker: Worker; running: Promise<void> };
   let all: WorkflowHandle[];
   let startedAfter: Date;
 
@@ -90,8 +94,20 @@ describe('Temporal UI pages against the devserver', () => {
   before(async () => {
     h = await startHarness();
     startedAfter = new Date(Date.now() - 1000);
-    const start = <A extends unknown[]>(fn: (...args: A) => Promise<unknown>, prefix: string, args: A) =>
-      h.client.workflow.start(fn, { taskQueue: h.taskQueue, workflowId: uniqueId(prefix), args });
+    // A worker without activities polls workflow tasks only: a child's activity there never runs.
+    const queue = uniqueId('ui-workflows-only');
+    const worker = await Worker.create({
+      connection: h.nativeConnection,
+      taskQueue: queue,
+      workflowBundle: h.workflowBundle,
+    });
+    workflowsOnly = { queue, worker, running: worker.run() };
+    const start = <A extends unknown[]>(
+      fn: (...args: A) => Promise<unknown>,
+      prefix: string,
+      args: A,
+      taskQueue = h.taskQueue,
+    ) => h.client.workflow.start(fn, { taskQueue, workflowId: uniqueId(prefix), args });
     completed = await h.client.workflow.start(greet, {
       taskQueue: h.taskQueue,
       workflowId: uniqueId('ui-done'),
@@ -104,7 +120,9 @@ describe('Temporal UI pages against the devserver', () => {
     waiting = await start(signalFlow, 'ui-waiting', [3_600_000]);
     family = await start(parent, 'ui-parent', ['kid']);
     continued = await start(counter, 'ui-can', [0, 2]);
-    all = [completed, failed, retrying, waiting, family, continued];
+    raising = await start(parent, 'ui-raising', ['pending'], queue);
+    raisingChild = h.client.workflow.getHandle(`${raising.workflowId}-child`);
+    all = [completed, failed, retrying, waiting, family, continued, raising, raisingChild];
     await completed.result();
     await assert.rejects(failed.result(), (err: Error) => (err.cause as Error | undefined)?.message === 'boom');
     await family.result();
@@ -113,6 +131,10 @@ describe('Temporal UI pages against the devserver', () => {
       const pending = (await describeRun(retrying)).pendingActivities ?? [];
       return pending[0]?.attempt === 2 ? true : undefined;
     });
+    await until('the running child', async () => {
+      const [child] = (await describeRun(raising)).pendingChildren ?? [];
+      return child?.runId ? true : undefined;
+    });
     await until('the condition timer', async () => {
       const events = await fullHistory(waiting);
       return events.some((e) => e.eventType === EventType.TIMER_STARTED) ? true : undefined;
@@ -120,6 +142,8 @@ describe('Temporal UI pages against the devserver', () => {
   });
 
   after(async () => {
+    workflowsOnly?.worker.shutdown();
+    await workflowsOnly?.running;
     await h?.close();
   });
 
@@ -163,12 +187,12 @@ describe('Temporal UI pages against the devserver', () => {
     const page = await svc().listWorkflowExecutions({ namespace: NAMESPACE, pageSize: 100, nextPageToken: undefined });
     const rows = page.executions ?? [];
     assert.ok(!hasToken(page.nextPageToken));
-    // 6 started + 1 child + 2 earlier runs of the continue-as-new chain.
-    assert.equal(rows.length, 9);
+    // 7 started + 2 children + 2 earlier runs of the continue-as-new chain.
+    assert.equal(rows.length, 11);
     // Open runs first, then the most recently closed (Temporal's default order).
     const statuses = rows.map((r) => r.status);
-    assert.deepEqual(statuses.slice(0, 2), [Status.RUNNING, Status.RUNNING]);
-    const closeTimes = rows.slice(2).map((r) => ms(r.closeTime));
+    assert.deepEqual(statuses.slice(0, 4), Array(4).fill(Status.RUNNING));
+    const closeTimes = rows.slice(4).map((r) => ms(r.closeTime));
     assert.deepEqual(
       closeTimes,
       [...closeTimes].sort((a, b) => b - a),
@@ -179,7 +203,7 @@ describe('Temporal UI pages against the devserver', () => {
       assert.ok(row, `${wf.workflowId} is listed`);
       assert.equal(row.execution?.runId, d.runId);
       assert.equal(row.type?.name, d.type);
-      assert.equal(row.taskQueue, h.taskQueue);
+      assert.equal(row.taskQueue, d.taskQueue);
       assert.equal(ms(row.startTime), d.startTime.getTime());
       assert.equal(num(row.historyLength), d.historyLength);
       assert.ok(num(row.historySizeBytes) > 0);
@@ -208,14 +232,14 @@ describe('Temporal UI pages against the devserver', () => {
       return { count: num(res.count), groups };
     };
     assert.deepEqual(await countsBy('GROUP BY ExecutionStatus'), {
-      count: 9,
-      groups: { Running: 2, Completed: 4, Failed: 1, ContinuedAsNew: 2 },
+      count: 11,
+      groups: { Running: 4, Completed: 4, Failed: 1, ContinuedAsNew: 2 },
     });
     assert.deepEqual(await countsBy('`WorkflowType` STARTS_WITH "gre" GROUP BY ExecutionStatus'), {
-      count: 2,
-      groups: { Completed: 2 },
+      count: 3,
+      groups: { Completed: 2, Running: 1 },
     });
-    assert.equal(num((await svc().countWorkflowExecutions({ namespace: NAMESPACE, query: '' })).count), 9);
+    assert.equal(num((await svc().countWorkflowExecutions({ namespace: NAMESPACE, query: '' })).count), 11);
     await assert.rejects(
       svc().listWorkflowExecutions({ namespace: NAMESPACE, query: 'GROUP BY ExecutionStatus' }),
       /GROUP BY is only supported by CountWorkflowExecutions/,
@@ -227,14 +251,14 @@ describe('Temporal UI pages against the devserver', () => {
       ((await svc().listWorkflowExecutions({ namespace: NAMESPACE, pageSize: 100, query })).executions ?? [])
         .map((e) => e.execution!.workflowId!)
         .sort();
-    const running = [retrying.workflowId, waiting.workflowId].sort();
+    const running = [retrying.workflowId, waiting.workflowId, raising.workflowId, raisingChild.workflowId].sort();
     assert.deepEqual(await idsFor('`ExecutionStatus`="Running"'), running);
     assert.deepEqual(await idsFor('`CloseTime` is null'), running);
     assert.deepEqual(await idsFor('`ExecutionStatus`="Failed"'), [failed.workflowId]);
     assert.deepEqual(await idsFor(`\`WorkflowType\`="greet" AND \`WorkflowId\`="${completed.workflowId}"`), [
       completed.workflowId,
     ]);
-    assert.equal((await idsFor(`StartTime > "${startedAfter.toISOString()}"`)).length, 9);
+    assert.equal((await idsFor(`StartTime > "${startedAfter.toISOString()}"`)).length, 11);
     assert.deepEqual(await idsFor(`StartTime > "${new Date(Date.now() + 60_000).toISOString()}"`), []);
     // ExecutionDuration, as the UI writes it: a duration string or integer nanoseconds.
     assert.equal((await idsFor('`ExecutionDuration`<"1h"')).length, 7);
@@ -249,7 +273,7 @@ describe('Temporal UI pages against the devserver', () => {
     for (const name of names) {
       // The UI's null check works for every type ("`Name` is not null").
       const res = await svc().countWorkflowExecutions({ namespace: NAMESPACE, query: `\`${name}\` is not null` });
-      assert.ok(num(res.count) <= 9, name);
+      assert.ok(num(res.count) <= 11, name);
     }
   });
 
@@ -373,6 +397,33 @@ describe('Temporal UI pages against the devserver', () => {
     assert.ok(scheduled, 'its ActivityTaskScheduled event is in the history');
   });
 
+  it('pending children: the parent lists its running child, the child points back at its parent and root', async () => {
+    const d = await describeRun(raising);
+    assert.equal(d.workflowExecutionInfo?.status, Status.RUNNING);
+    assert.equal(d.pendingChildren?.length, 1);
+    const [child] = d.pendingChildren!;
+    assert.equal(child.workflowId, raisingChild.workflowId);
+    assert.equal(child.runId, await runIdOf(raisingChild));
+    assert.equal(child.workflowTypeName, 'greet');
+    assert.equal(child.parentClosePolicy, 1, 'TERMINATE');
+    const initiated = (await fullHistory(raising)).find((e) => num(e.eventId) === num(child.initiatedId));
+    assert.equal(initiated?.startChildWorkflowExecutionInitiatedEventAttributes?.workflowId, child.workflowId);
+    const c = await describeRun(raisingChild);
+    assert.equal(c.workflowExecutionInfo?.parentExecution?.workflowId, raising.workflowId);
+    assert.equal(c.workflowExecutionInfo?.rootExecution?.workflowId, raising.workflowId);
+    assert.equal(c.pendingActivities?.[0]?.activityType?.name, 'echo');
+    assert.equal(c.pendingActivities?.[0]?.state, 1, 'SCHEDULED: no activity worker on that queue');
+    assert.equal(c.pendingActivities?.[0]?.nextAttemptScheduleTime, null, 'not in a retry backoff');
+    // The workers tab of that queue: a workflow poller only.
+    const byType = await Promise.all(
+      [TaskQueueType.WORKFLOW, TaskQueueType.ACTIVITY].map((taskQueueType) =>
+        svc().describeTaskQueue({ namespace: NAMESPACE, taskQueue: { name: workflowsOnly.queue }, taskQueueType }),
+      ),
+    );
+    assert.ok((byType[0].pollers?.length ?? 0) > 0);
+    assert.deepEqual(byType[1].pollers, []);
+  });
+
   it('workers tab: DescribeTaskQueue per task queue type, merged by poller identity', async () => {
     const describeQueue = (taskQueueType: number) =>
       svc().describeTaskQueue({ namespace: NAMESPACE, taskQueue: { name: h.taskQueue, kind: 1 }, taskQueueType });
@@ -463,6 +514,24 @@ describe('Temporal UI pages against the devserver', () => {
     const stack = json((await query('__stack_trace')).queryResult?.payloads?.[0]);
     assert.equal(typeof stack, 'string');
     assert.match(stack as string, /\S/);
+
+    // The Queries tab also works on a closed run (a worker replays it); an unknown query type's error
+    // lists the registered ones in brackets, which the UI parses (getQueryTypesFromError).
+    const closed = await svc().queryWorkflow({
+      namespace: NAMESPACE,
+      execution: execution(completed, await runIdOf(completed)),
+      query: { queryType: '__temporal_workflow_metadata' },
+    });
+    assert.equal((json(closed.queryResult?.payloads?.[0]) as typeof metadata).definition?.type, 'greet');
+    await assert.rejects(
+      svc().queryWorkflow({ namespace: NAMESPACE, execution: execution(waiting), query: { queryType: 'nope' } }),
+      (err: Error & { code?: number }) => {
+        assert.equal(err.code, 3, 'INVALID_ARGUMENT');
+        const listed = err.message.slice(err.message.indexOf('[') + 1, err.message.indexOf(']')).split(' ');
+        assert.ok(listed.includes('state') && listed.includes('__temporal_workflow_metadata'), err.message);
+        return true;
+      },
+    );
   });
 
   it('live updates: GetWorkflowExecutionHistory with waitNewEvent follows a running workflow to its close', async () => {
@@ -503,6 +572,8 @@ describe('Temporal UI pages against the devserver', () => {
 
   it('every workflow this file ran replays with the SDK', async () => {
     await retrying.terminate('test done');
+    await raising.terminate('test done'); // its child goes with it (parent close policy TERMINATE)
+    assert.equal((await raisingChild.describe()).status.name, 'TERMINATED');
     const child = h.client.workflow.getHandle(`${family.workflowId}-child`);
     await h.replay(...all, child);
   });
