@@ -3,6 +3,7 @@ import { type Msg, durationFromMs, tsFromMs } from '../proto';
 import { invalidArgument } from '../grpc/status';
 import type { Engine } from './engine';
 import { type Execution, executionKey } from './execution';
+import type { ExecState } from './model';
 
 /** A waiting history read returns what it has after this; the SDK asks again. */
 const WAIT_SLICE_MS = 20_000;
@@ -98,8 +99,14 @@ export function rootExecutionOf(engine: Engine, exec: Execution): { workflowId: 
   }
 }
 
+/** A closed run's duration: from its execution time (after any start delay) to its close. */
+export function executionDurationMs(s: ExecState): number | undefined {
+  return s.closeTime !== undefined ? s.closeTime - s.executionTime : undefined;
+}
+
 export function executionInfo(engine: Engine, exec: Execution): Msg {
   const s = exec.state;
+  const durationMs = executionDurationMs(s);
   return {
     execution: { workflowId: s.workflowId, runId: s.runId },
     type: { name: s.workflowType },
@@ -116,7 +123,7 @@ export function executionInfo(engine: Engine, exec: Execution): Msg {
     stateTransitionCount: s.tokenSeq,
     historySizeBytes: s.historySizeBytes,
     firstRunId: s.firstExecutionRunId,
-    executionDuration: s.closeTime !== undefined ? durationFromMs(s.closeTime - s.executionTime) : undefined,
+    executionDuration: durationMs !== undefined ? durationFromMs(durationMs) : undefined,
     rootExecution: rootExecutionOf(engine, exec),
   };
 }

@@ -2,7 +2,7 @@
 // by the visibility query language (devserver/visibility-query.ts).
 import type { Msg } from '../proto';
 import type { Engine } from '../engine/engine';
-import { executionInfo, rootExecutionOf } from '../engine/reads';
+import { executionDurationMs, executionInfo, rootExecutionOf } from '../engine/reads';
 import type { Execution } from '../engine/execution';
 import { decodeSearchAttribute } from '../engine/namespaces';
 import {
@@ -17,6 +17,7 @@ import { invalidArgument } from '../grpc/status';
 export function visibilityRow(engine: Engine, exec: Execution): VisibilityRow {
   const s = exec.state;
   const root = rootExecutionOf(engine, exec);
+  const durationMs = executionDurationMs(s);
   // The predefined attributes the server knows (Temporal UI lists children and workflow trees by them).
   const searchAttributes: Record<string, unknown> = {
     ParentWorkflowId: s.parent?.workflowId,
@@ -37,7 +38,7 @@ export function visibilityRow(engine: Engine, exec: Execution): VisibilityRow {
     StartTime: new Date(s.startTime),
     CloseTime: s.closeTime !== undefined ? new Date(s.closeTime) : undefined,
     ExecutionTime: new Date(s.executionTime),
-    ExecutionDuration: s.closeTime !== undefined ? (s.closeTime - s.executionTime) * 1e6 : undefined,
+    ExecutionDuration: durationMs !== undefined ? durationMs * 1e6 : undefined,
     TaskQueue: s.taskQueue,
     searchAttributes,
   };
