@@ -36,23 +36,32 @@ export function decodeMessage(type: Type, bytes: Uint8Array): Msg {
 }
 
 /**
- * Encodes a response. A field holding a `History` is not converted event by event: each event's bytes
- * are encoded once, when it is written (see `encodedEvent`), and spliced in. Poll responses carry a
- * run's whole history on every workflow task, so this was the server's largest single CPU cost.
+ * Encodes a response. A `History` is not converted event by event: each event's bytes are encoded
+ * once, when it is written (see `encodedEvent`), and spliced in. Poll responses carry a run's whole
+ * history on every workflow task, so this was the server's largest single CPU cost. Fields holding a
+ * message that holds a history (the workflow task in a RespondWorkflowTaskCompleted answer) are
+ * encoded the same way and spliced as bytes.
  */
 export function encodeMessage(type: Type, obj: Msg): Buffer {
-  const field = historyFieldOf(type);
-  const events: unknown = field ? obj[field.name]?.events : undefined;
-  if (!field || !Array.isArray(events)) return Buffer.from(type.encode(type.fromObject(obj)).finish());
-  const head = type.encode(type.fromObject({ ...obj, [field.name]: undefined })).finish();
-  const encoded = (events as Msg[]).map(encodedEvent);
-  // History is `repeated HistoryEvent events = 1`: each event is tag 0x0a, length, bytes.
-  const bodyLength = encoded.reduce((n, e) => n + 1 + varintLength(e.length) + e.length, 0);
-  const tag = (field.id << 3) | 2; // length-delimited
-  const out = Buffer.allocUnsafe(head.length + varintLength(tag) + varintLength(bodyLength) + bodyLength);
-  out.set(head, 0);
-  let at = writeVarint(out, head.length, tag);
-  at = writeVarint(out, at, bodyLength);
+  const present = splicedFieldsOf(type).filter((f) => obj[f.name] != null);
+  if (present.length === 0) return Buffer.from(encodePlain(type, obj));
+  const rest = { ...obj };
+  for (const f of present) rest[f.name] = undefined;
+  const parts: Uint8Array[] = [encodePlain(type, rest)];
+  for (const f of present) {
+    const value = obj[f.name] as Msg;
+    const bytes = f.type ? encodeMessage(f.type, value) : encodeHistory((value.events ?? []) as Msg[]);
+    parts.push(lengthDelimitedKey(f.id, bytes.length), bytes);
+  }
+  return Buffer.concat(parts);
+}
+
+/** History is `repeated HistoryEvent events = 1`: each event is key 0x0a, length, bytes. */
+function encodeHistory(events: Msg[]): Buffer {
+  const encoded = events.map(encodedEvent);
+  const length = encoded.reduce((n, e) => n + 1 + varintLength(e.length) + e.length, 0);
+  const out = Buffer.allocUnsafe(length);
+  let at = 0;
   for (const e of encoded) {
     out[at++] = 0x0a;
     at = writeVarint(out, at, e.length);
@@ -62,17 +71,62 @@ export function encodeMessage(type: Type, obj: Msg): Buffer {
   return out;
 }
 
-const HISTORY = 'temporal.api.history.v1.History';
-const historyFields = new Map<Type, { name: string; id: number } | null>();
+function lengthDelimitedKey(fieldId: number, length: number): Uint8Array {
+  const key = (fieldId << 3) | 2;
+  const out = new Uint8Array(varintLength(key) + varintLength(length));
+  writeVarint(out, writeVarint(out, 0, key), length);
+  return out;
+}
 
-function historyFieldOf(type: Type): { name: string; id: number } | undefined {
-  let found = historyFields.get(type);
-  if (found === undefined) {
-    const field = type.fieldsArray.find((f) => f.resolve().resolvedType?.fullName === `.${HISTORY}` && !f.repeated);
-    found = field ? { name: field.name, id: field.id } : null;
-    historyFields.set(type, found);
+/**
+ * Encodes a plain object directly. protobufjs' encoders read plain objects as well as message
+ * instances when every value already has its wire type (numbers for enums and int64, Buffers for bytes),
+ * which is how the engine builds them and how `decodeMessage` hands requests over; skipping
+ * `fromObject` halves the encoding cost. Tests turn on `checkEncoding` so any value of the wrong
+ * type (an enum name, a base64 string) fails loudly instead of going out mis-encoded.
+ */
+function encodePlain(type: Type, obj: Msg): Uint8Array {
+  const bytes = type.encode(obj).finish();
+  if (checkEncoding) {
+    const expected = type.encode(type.fromObject(obj)).finish();
+    if (!Buffer.from(bytes).equals(Buffer.from(expected))) {
+      throw new Error(
+        `${type.fullName.slice(1)} encodes differently without fromObject: ${JSON.stringify(obj).slice(0, 500)}`,
+      );
+    }
   }
-  return found ?? undefined;
+  return bytes;
+}
+
+/** `npm test` sets DEVSERVER_CHECK_ENCODING=1 (in-process servers and spawned ones alike). */
+const checkEncoding = process.env.DEVSERVER_CHECK_ENCODING === '1';
+
+const HISTORY = '.temporal.api.history.v1.History';
+
+/** A field encoded apart: a History (`type` unset) or a message type that has one among its fields. */
+interface SplicedField {
+  name: string;
+  id: number;
+  type?: Type;
+}
+
+const splicedFields = new Map<Type, SplicedField[]>();
+
+function splicedFieldsOf(type: Type): SplicedField[] {
+  let found = splicedFields.get(type);
+  if (!found) {
+    found = [];
+    for (const f of type.fieldsArray) {
+      const t = f.resolve().resolvedType;
+      if (f.repeated || f.map || !t || !('fieldsArray' in t)) continue;
+      if (t.fullName === HISTORY) found.push({ name: f.name, id: f.id });
+      else if (t.fieldsArray.some((g) => !g.repeated && g.resolve().resolvedType?.fullName === HISTORY)) {
+        found.push({ name: f.name, id: f.id, type: t });
+      }
+    }
+    splicedFields.set(type, found);
+  }
+  return found;
 }
 
 const eventBytes = new WeakMap<Msg, Uint8Array>();
@@ -86,7 +140,7 @@ export function encodedEvent(ev: Msg): Uint8Array {
   if (!bytes) {
     const type = protoType(HISTORY_EVENT);
     // Copied to its own buffer: protobufjs hands back a slice of a shared pool, which would stay pinned.
-    bytes = new Uint8Array(type.encode(type.fromObject(ev)).finish());
+    bytes = new Uint8Array(encodePlain(type, ev));
     eventBytes.set(ev, bytes);
   }
   return bytes;

@@ -12,7 +12,11 @@ import { decideRetry, timeoutFailure } from './retry';
 
 export function enqueueActivity(engine: Engine, exec: Execution, act: ActivityState): void {
   const task: ActivityTask = { key: exec.key, scheduledEventId: act.scheduledEventId, attempt: act.attempt };
-  engine.later(() => engine.activityQueues.get(exec.state.namespace, act.taskQueue).add(task));
+  engine.later(() => {
+    // Already started: handed to the worker eagerly, in its workflow task completion.
+    if (act.startedTime !== undefined && act.attempt === task.attempt) return;
+    engine.activityQueues.get(exec.state.namespace, act.taskQueue).add(task);
+  });
 }
 
 export async function pollActivityTask(engine: Engine, req: Msg, signal: AbortSignal): Promise<Msg> {
@@ -33,7 +37,7 @@ export async function pollActivityTask(engine: Engine, req: Msg, signal: AbortSi
   return {};
 }
 
-function startActivity(engine: Engine, task: ActivityTask, req: Msg): Msg | undefined {
+export function startActivity(engine: Engine, task: ActivityTask, req: Msg): Msg | undefined {
   const exec = engine.executions.get(task.key);
   const act = exec?.state.activities[task.scheduledEventId];
   if (

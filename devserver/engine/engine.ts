@@ -32,7 +32,7 @@ import {
   eventAttributes,
 } from './model';
 import { decideRetry, normalizeRetryPolicy } from './retry';
-import { activityDeadlines, activityTimedOut, enqueueActivity } from './activities';
+import { activityDeadlines, activityTimedOut, enqueueActivity, startActivity } from './activities';
 import { applyCompletion, closesOverUnseenEvents, unsupportedCommand } from './commands';
 import { Namespaces } from './namespaces';
 
@@ -575,7 +575,11 @@ export class Engine {
   private enqueueWorkflowTask(exec: Execution): void {
     const wft = exec.state.wft!;
     const task: WorkflowTask = { kind: 'wf', key: exec.key, token: wft.token };
-    this.later(() => this.workflowQueues.get(exec.state.namespace, wft.taskQueue).add(task));
+    this.later(() => {
+      // Already started (handed back inline to the worker that completed the previous task)?
+      if (exec.state.wft?.token !== task.token || exec.state.wft.startedEventId !== undefined) return;
+      this.workflowQueues.get(exec.state.namespace, wft.taskQueue).add(task);
+    });
   }
 
   async pollWorkflowTask(req: Msg, signal: AbortSignal): Promise<Msg> {
@@ -709,7 +713,7 @@ export class Engine {
 
   completeWorkflowTask(req: Msg): Msg {
     const exec = this.runningWorkflowTask(req.taskToken);
-    const outcome = this.tx((): { error?: string } => {
+    const outcome = this.tx((): { error?: string; response?: Msg } => {
       this.touch(exec);
       const wft = exec.state.wft!;
       for (const [id, result] of Object.entries((req.queryResults ?? {}) as Record<string, Msg>)) {
@@ -762,10 +766,47 @@ export class Engine {
         if (hadNews || undelivered || req.forceCreateNewWorkflowTask) this.ensureWorkflowTask(exec);
         this.redispatchUnansweredQueries(exec);
       }
-      return {};
+      return { response: this.handBackToCompletingWorker(exec, commands, completedEventId, req) };
     });
     if (outcome.error) throw invalidArgument(outcome.error);
-    return {};
+    return outcome.response ?? {};
+  }
+
+  /**
+   * What real Temporal hands straight back to the worker that completed a workflow task, saving it a
+   * poll each: the next workflow task when one is already due (`returnNewWorkflowTask`: a signal came
+   * in meanwhile), and the activities it asked to run eagerly on the workflow's own task queue. Both
+   * are started here, in the completion's transaction; the copies queued for pollers are then stale
+   * and never handed out (see `enqueueWorkflowTask`, `enqueueActivity`).
+   */
+  private handBackToCompletingWorker(exec: Execution, commands: Msg[], completedEventId: number, req: Msg): Msg {
+    if (exec.closed) return {};
+    const response: Msg = {};
+    const wft = exec.state.wft;
+    if (req.returnNewWorkflowTask && wft && !wft.transient && wft.startedEventId === undefined) {
+      response.workflowTask = this.startWorkflowTask({ kind: 'wf', key: exec.key, token: wft.token }, req);
+    }
+    const eagerIds = new Set(
+      commands
+        .map((c) => c.scheduleActivityTaskCommandAttributes as Msg | undefined)
+        .filter((a) => a?.requestEagerExecution)
+        .map((a) => a!.activityId as string),
+    );
+    if (eagerIds.size > 0) {
+      const activityTasks: Msg[] = [];
+      for (const act of Object.values(exec.state.activities)) {
+        const scheduledHere = act.scheduledEventId > completedEventId && eagerIds.has(act.activityId);
+        if (!scheduledHere || act.taskQueue !== exec.state.taskQueue) continue;
+        const started = startActivity(
+          this,
+          { key: exec.key, scheduledEventId: act.scheduledEventId, attempt: act.attempt },
+          req,
+        );
+        if (started) activityTasks.push(started);
+      }
+      if (activityTasks.length > 0) response.activityTasks = activityTasks;
+    }
+    return response;
   }
 
   /** Commands the server refuses before applying any (the task then fails with `cause`). */

@@ -34,11 +34,18 @@ const eventTypes = protoType('temporal.api.history.v1.HistoryEvent').lookupEnum(
  * event kind, e.g. event('timerFired', {...}) → EVENT_TYPE_TIMER_FIRED with timerFiredEventAttributes.
  */
 export function event(kind: string, attributes: Msg): Msg {
-  const typeName = 'EVENT_TYPE_' + kind.replace(/[A-Z]/g, (c) => '_' + c).toUpperCase();
-  const eventType = eventTypes[typeName];
-  if (eventType === undefined) throw new Error(`unknown history event kind ${kind}`);
-  return { eventType, [`${kind}EventAttributes`]: attributes };
+  let known = eventKinds.get(kind);
+  if (!known) {
+    const eventType = eventTypes['EVENT_TYPE_' + kind.replace(/[A-Z]/g, (c) => '_' + c).toUpperCase()];
+    if (eventType === undefined) throw new Error(`unknown history event kind ${kind}`);
+    known = { eventType, field: `${kind}EventAttributes` };
+    eventKinds.set(kind, known);
+  }
+  return { eventType: known.eventType, [known.field]: attributes };
 }
+
+/** Event kind → its EventType number and attributes field (every event written looks these up). */
+const eventKinds = new Map<string, { eventType: number; field: string }>();
 
 export function eventAttributes(ev: Msg): Msg {
   for (const [k, v] of Object.entries(ev)) if (k.endsWith('EventAttributes')) return v as Msg;
