@@ -182,10 +182,11 @@ export async function startUnaryServer(ip: string, port: number, options: UnaryS
     const chunks: Buffer[] = [];
     let received = 0;
     stream.on('data', (chunk: Buffer) => {
+      if (done) return; // answered already (too large): the rest is read and dropped
       received += chunk.length;
-      if (received > maxReceiveBytes + GRPC_HEADER_BYTES && !done) {
+      if (received > maxReceiveBytes + GRPC_HEADER_BYTES) {
+        chunks.length = 0;
         sendStatus(status.RESOURCE_EXHAUSTED, `request message larger than ${maxReceiveBytes} bytes`);
-        stream.close(h2.NGHTTP2_CANCEL);
         return;
       }
       chunks.push(chunk);
