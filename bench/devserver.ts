@@ -33,6 +33,7 @@ import {
 import { Journal } from '../devserver/journal';
 import * as activities from './fixtures/activities';
 import { goSignal, sequentialActivitiesWorkflow, smallWorkflow, trivialWorkflow } from './fixtures/workflows';
+import { RAW_WORKFLOW_RPCS, runRawWorkflow } from './raw-workflow';
 
 const TASK_QUEUE = 'bench-devserver';
 const PHASE_DEADLINE_MS = 180_000;
@@ -498,6 +499,48 @@ async function benchThroughput(session: Session, host: ServerHost, opts: BenchOp
   );
 }
 
+/**
+ * The server's cost per workflow without the SDK worker: the small workflow's RPCs sent directly, from
+ * Node's gRPC client (uncompressed, as the SDK client sends) and from the SDK's Rust core connection
+ * (gzip, as the SDK worker sends). Nothing else runs, so this is the server's own work per workflow.
+ */
+async function benchServerAlone(host: ServerHost, opts: BenchOptions): Promise<void> {
+  const grpcJs = await Connection.connect({ address: host.address });
+  const native = await NativeConnection.connect({ address: host.address });
+  const lanes = 10;
+  const total = opts.quick ? 300 : 1000;
+  const rows: (string | number)[][] = [];
+  try {
+    for (const [label, svc] of [
+      ['@grpc/grpc-js client (uncompressed)', grpcJs.workflowService],
+      ['SDK core connection (tonic, gzip)', native.workflowService as typeof grpcJs.workflowService],
+    ] as const) {
+      // One task queue per lane, so each lane's polls get its own workflow's tasks.
+      const lanesOf = async (perLane: number) =>
+        Promise.all(
+          Array.from({ length: lanes }, async (_, lane) => {
+            for (let k = 0; k < perLane; k++) await runRawWorkflow(svc, `bench-raw-${lane}`, nextId('raw'));
+          }),
+        );
+      await lanesOf(5); // warm-up
+      const before = await host.stats();
+      await lanesOf(total / lanes);
+      const after = await host.stats();
+      const cpu = after.cpuMs - before.cpuMs;
+      const rpcs = after.rpcCalls - before.rpcCalls;
+      rows.push([label, total, rpcs / total, cpu / total, (1000 * cpu) / rpcs]);
+    }
+  } finally {
+    await grpcJs.close();
+    await native.close();
+  }
+  printTable(
+    `server alone: the small workflow's ${RAW_WORKFLOW_RPCS} RPCs sent directly (no SDK worker), ${lanes} at a time`,
+    ['client', 'workflows', 'RPCs/wf', 'server CPU ms/wf', 'server CPU µs/RPC'],
+    rows,
+  );
+}
+
 /** CPU both sides burn while the worker only long-polls: polls must block, not spin. */
 async function benchIdle(host: ServerHost, opts: BenchOptions): Promise<void> {
   await new Promise((r) => setTimeout(r, 500)); // let the worker's start-up traffic settle
@@ -685,6 +728,7 @@ async function main(): Promise<void> {
     await withDeadline('throughput', benchThroughput(session, host, opts));
     reportRpcFailures('throughput');
     if (opts.profile) printProfile(await host.stopProfile());
+    await withDeadline('server alone', benchServerAlone(host, opts));
   } finally {
     await session.stop();
     await host.stop();
