@@ -65,6 +65,18 @@ class StatusFailure extends Error {
   }
 }
 
+/**
+ * The request in memory of its own. Decoded `bytes` fields (payloads the engine keeps for as long as a
+ * run lives) are views into the request buffer, and what HTTP/2 and zlib hand over are views into
+ * larger shared chunks; so is a small `Buffer.from` copy (Node's 8 KiB pool). Each kept payload would
+ * pin such a chunk: 30 KB per finished workflow in a benchmark of 2,000, now the request's own size.
+ */
+function ownCopy(bytes: Uint8Array): Buffer {
+  const copy = Buffer.allocUnsafeSlow(bytes.length);
+  copy.set(bytes);
+  return copy;
+}
+
 /** The one message of a unary request body, inflated if the client compressed it. */
 function unframe(body: Buffer, encoding: string | undefined, maxBytes: number): Buffer {
   if (body.length < GRPC_HEADER_BYTES) throw new StatusFailure(status.INTERNAL, 'request body holds no gRPC message');
@@ -74,13 +86,11 @@ function unframe(body: Buffer, encoding: string | undefined, maxBytes: number): 
     throw new StatusFailure(status.UNIMPLEMENTED, 'a unary call carries exactly one request message');
   }
   const message = body.subarray(GRPC_HEADER_BYTES);
-  if (!compressed) return message;
+  if (!compressed) return ownCopy(message);
   const options = { maxOutputLength: maxBytes };
   try {
-    // zlib hands back a view into a larger chunk; decoded bytes fields are views into this buffer, so
-    // copy to the exact size or every payload the engine keeps pins that chunk.
-    if (encoding === 'gzip') return Buffer.from(gunzipSync(message, options));
-    if (encoding === 'deflate') return Buffer.from(inflateSync(message, options));
+    if (encoding === 'gzip') return ownCopy(gunzipSync(message, options));
+    if (encoding === 'deflate') return ownCopy(inflateSync(message, options));
   } catch (e) {
     if ((e as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE') {
       throw new StatusFailure(status.RESOURCE_EXHAUSTED, `request message inflates to more than ${maxBytes} bytes`);
