@@ -9,6 +9,7 @@ import type { Execution } from './execution';
 import { executionKey } from './execution';
 import { type ActivityState, RetryState, TimeoutType, decodeToken, encodeToken, event, eventAttributes } from './model';
 import { decideRetry, timeoutFailure } from './retry';
+import type { CancelSignal } from '../grpc/unary-server';
 
 export function enqueueActivity(engine: Engine, exec: Execution, act: ActivityState): void {
   const task: ActivityTask = { key: exec.key, scheduledEventId: act.scheduledEventId, attempt: act.attempt };
@@ -19,7 +20,7 @@ export function enqueueActivity(engine: Engine, exec: Execution, act: ActivitySt
   });
 }
 
-export async function pollActivityTask(engine: Engine, req: Msg, signal: AbortSignal): Promise<Msg> {
+export async function pollActivityTask(engine: Engine, req: Msg, signal: CancelSignal): Promise<Msg> {
   const namespace = req.namespace as string;
   engine.namespaces.require(namespace);
   const queue = engine.activityQueues.get(namespace, required(req.taskQueue?.name as string, 'taskQueue.name'));

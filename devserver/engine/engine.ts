@@ -35,6 +35,7 @@ import { decideRetry, normalizeRetryPolicy } from './retry';
 import { activityDeadlines, activityTimedOut, enqueueActivity, startActivity } from './activities';
 import { applyCompletion, closesOverUnseenEvents, unsupportedCommand } from './commands';
 import { Namespaces } from './namespaces';
+import type { CancelSignal } from '../grpc/unary-server';
 
 /** A queued workflow task names the scheduling (`token`) it was queued for; stale ones are skipped. */
 export type WorkflowTask = { kind: 'wf'; key: string; token: number } | { kind: 'query'; key: string; queryId: number };
@@ -582,7 +583,7 @@ export class Engine {
     });
   }
 
-  async pollWorkflowTask(req: Msg, signal: AbortSignal): Promise<Msg> {
+  async pollWorkflowTask(req: Msg, signal: CancelSignal): Promise<Msg> {
     const namespace = req.namespace as string;
     this.namespaces.require(namespace);
     const queueName = required(req.taskQueue?.name as string, 'taskQueue.name');
@@ -1117,7 +1118,7 @@ export class Engine {
 
   // ---- queries ------------------------------------------------------------------------------------
 
-  query(req: Msg, signal: AbortSignal): Promise<Msg> {
+  query(req: Msg, signal: CancelSignal): Promise<Msg> {
     const exec = this.find(req.namespace, req.execution);
     const query = required(req.query as Msg, 'query');
     required(query.queryType as string, 'query.queryType');

@@ -3,6 +3,7 @@
 import { type Msg, tsFromMs, encodedEvent } from '../proto';
 import type { ServiceError } from '../grpc/status';
 import { type ExecState, eventAttributes, isClosed } from './model';
+import type { CancelSignal } from '../grpc/unary-server';
 
 export interface PendingQuery {
   id: number;
@@ -59,7 +60,7 @@ export class Execution {
   }
 
   /** Waits until the execution changes (new event, close) or the signal aborts / timeout passes. */
-  waitForChange(signal: AbortSignal, timeoutMs: number): Promise<void> {
+  waitForChange(signal: CancelSignal, timeoutMs: number): Promise<void> {
     return new Promise((resolve) => {
       const done = () => {
         clearTimeout(timer);

@@ -1,5 +1,6 @@
 // Task queues: tasks wait for pollers, pollers wait (long poll) for tasks. Nothing spins: a poll is a
 // pending promise resolved by the next task added to its queue, or empty after the poll timeout.
+import type { CancelSignal } from '../grpc/unary-server';
 
 export interface PollerInfo {
   identity: string;
@@ -39,7 +40,7 @@ export class TaskQueue<T> {
   }
 
   /** Waits for a task up to `timeoutMs`; undefined means the poll ended empty (timeout or abort). */
-  poll(identity: string, timeoutMs: number, signal: AbortSignal, now: number): Promise<T | undefined> {
+  poll(identity: string, timeoutMs: number, signal: CancelSignal, now: number): Promise<T | undefined> {
     this.pollers.set(identity, { identity, lastAccessTime: now });
     const task = this.tasks.shift();
     if (task !== undefined) return Promise.resolve(task);

@@ -4,11 +4,12 @@ import { invalidArgument } from '../grpc/status';
 import type { Engine } from './engine';
 import { type Execution, executionKey } from './execution';
 import type { ExecState } from './model';
+import type { CancelSignal } from '../grpc/unary-server';
 
 /** A waiting history read returns what it has after this; the SDK asks again. */
 const WAIT_SLICE_MS = 20_000;
 
-export async function readHistory(engine: Engine, req: Msg, signal: AbortSignal): Promise<Msg> {
+export async function readHistory(engine: Engine, req: Msg, signal: CancelSignal): Promise<Msg> {
   const exec = engine.find(req.namespace, req.execution);
   const closeOnly = req.historyEventFilterType === 2;
   const pageSize = Number(req.maximumPageSize) || 1000;

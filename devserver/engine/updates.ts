@@ -7,11 +7,12 @@ import { notFound, required } from '../grpc/status';
 import type { Engine } from './engine';
 import type { Execution } from './execution';
 import { UpdateStage } from './model';
+import type { CancelSignal } from '../grpc/unary-server';
 
 /** Waiting calls return the stage reached so far after this; the SDK polls again. */
 const WAIT_SLICE_MS = 20_000;
 
-export async function update(engine: Engine, req: Msg, signal: AbortSignal): Promise<Msg> {
+export async function update(engine: Engine, req: Msg, signal: CancelSignal): Promise<Msg> {
   const exec = engine.find(req.namespace, req.workflowExecution);
   const request = required(req.request as Msg, 'request');
   const updateId = (request.meta?.updateId as string) || randomUUID();
@@ -32,14 +33,14 @@ export async function update(engine: Engine, req: Msg, signal: AbortSignal): Pro
   return waitForUpdate(exec, updateId, waitStage, signal);
 }
 
-export async function pollUpdate(engine: Engine, req: Msg, signal: AbortSignal): Promise<Msg> {
+export async function pollUpdate(engine: Engine, req: Msg, signal: CancelSignal): Promise<Msg> {
   const exec = engine.find(req.namespace, req.updateRef?.workflowExecution);
   const updateId = required(req.updateRef?.updateId as string, 'updateRef.updateId');
   if (!exec.state.updates[updateId]) throw notFound(`update ${updateId} not found`);
   return waitForUpdate(exec, updateId, (req.waitPolicy?.lifecycleStage as number) || UpdateStage.COMPLETED, signal);
 }
 
-async function waitForUpdate(exec: Execution, updateId: string, stage: number, signal: AbortSignal): Promise<Msg> {
+async function waitForUpdate(exec: Execution, updateId: string, stage: number, signal: CancelSignal): Promise<Msg> {
   const until = Date.now() + WAIT_SLICE_MS;
   for (;;) {
     const u = exec.state.updates[updateId];

@@ -5,11 +5,11 @@ import { status } from '@grpc/grpc-js';
 import type { Method, Type } from 'protobufjs';
 import { decodeMessage, encodeMessage, protoService, type Msg } from '../proto';
 import { invalidArgument, ServiceError, unimplemented } from './status';
-import type { StatusError, UnaryMethod } from './unary-server';
+import type { CancelSignal, StatusError, UnaryMethod } from './unary-server';
 
 /** What a handler sees besides the request: cancellation (client gone / server closing) and its name. */
 export interface CallContext {
-  readonly signal: AbortSignal;
+  readonly signal: CancelSignal;
   readonly method: string;
 }
 
@@ -58,12 +58,7 @@ export function buildService(fullName: string, handlers: RpcHandlers, hooks: Ser
           } catch (e) {
             throw invalidArgument(`${name}: request is not a valid ${reqType.fullName.slice(1)}: ${String(e)}`);
           }
-          const ctx: CallContext = {
-            get signal() {
-              return cancellation.signal;
-            },
-            method: name,
-          };
+          const ctx: CallContext = { signal: cancellation, method: name };
           response = await handler(request, ctx);
         } finally {
           // Errors may follow partial changes (a failed task is recorded, then the call refused).

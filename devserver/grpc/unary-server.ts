@@ -12,15 +12,18 @@ import { status } from '@grpc/grpc-js';
 /** A unary RPC as the transport sees it: bytes in, bytes out, and cancellation. */
 export interface UnaryMethod {
   /** Turns the request message into the response message; errors become gRPC statuses via `toStatus`. */
-  call(request: Buffer, signal: CallSignal): Promise<Buffer>;
+  call(request: Buffer, signal: CancelSignal): Promise<Buffer>;
 }
 
 /**
- * Cancellation of one call (client reset the stream, closed the connection, or the server shuts down).
- * Lazily backed by an AbortController: most calls finish before anyone asks for it.
+ * Cancellation of one call (the client reset the stream or closed the connection, or the server is
+ * shutting down): the part of AbortSignal the engine uses. Each call is its own signal; an
+ * AbortController per call (EventTarget, DOMException) was a measurable share of the server's CPU.
  */
-export interface CallSignal {
-  readonly signal: AbortSignal;
+export interface CancelSignal {
+  readonly aborted: boolean;
+  addEventListener(type: 'abort', listener: () => void): void;
+  removeEventListener(type: 'abort', listener: () => void): void;
 }
 
 export interface StatusError {
@@ -108,6 +111,112 @@ export interface UnaryServer {
   close(graceMs: number): Promise<void>;
 }
 
+/** One call on one HTTP/2 stream: collects the request, runs the method, answers once. */
+class UnaryCall implements CancelSignal {
+  aborted = false;
+  private answered = false;
+  private listeners: (() => void)[] | undefined;
+  private readonly chunks: Buffer[] = [];
+  private received = 0;
+
+  constructor(
+    private readonly stream: http2.ServerHttp2Stream,
+    private readonly path: string,
+    private readonly encoding: string | undefined,
+    private readonly method: UnaryMethod,
+    private readonly owner: CallOwner,
+  ) {}
+
+  addEventListener(_type: 'abort', listener: () => void): void {
+    (this.listeners ??= []).push(listener);
+  }
+
+  removeEventListener(_type: 'abort', listener: () => void): void {
+    const i = this.listeners?.indexOf(listener) ?? -1;
+    if (i >= 0) this.listeners!.splice(i, 1);
+  }
+
+  /** The client gave up (or the server closes): the handler stops waiting and its answer is dropped. */
+  abort(): void {
+    if (this.answered) return;
+    this.aborted = true;
+    this.finish();
+    for (const listener of this.listeners?.splice(0) ?? []) listener();
+  }
+
+  onData(chunk: Buffer): void {
+    if (this.answered) return; // answered already (too large): the rest is read and dropped
+    this.received += chunk.length;
+    if (this.received > this.owner.maxReceiveBytes + GRPC_HEADER_BYTES) {
+      this.chunks.length = 0;
+      this.sendStatus(status.RESOURCE_EXHAUSTED, `request message larger than ${this.owner.maxReceiveBytes} bytes`);
+      return;
+    }
+    this.chunks.push(chunk);
+  }
+
+  onEnd(): void {
+    if (this.answered) return;
+    let request: Buffer;
+    try {
+      const body = this.chunks.length === 1 ? this.chunks[0] : Buffer.concat(this.chunks);
+      request = unframe(body, this.encoding, this.owner.maxReceiveBytes);
+    } catch (e) {
+      const failure = e instanceof StatusFailure ? e : new StatusFailure(status.INTERNAL, String(e));
+      this.sendStatus(failure.code, failure.message);
+      return;
+    }
+    this.method.call(request, this).then(
+      (response) => this.sendMessage(response),
+      (err: unknown) => {
+        const s = this.owner.toStatus(err, this.path);
+        this.sendStatus(s.code, s.message);
+      },
+    );
+  }
+
+  sendStatus(code: status, message: string): void {
+    if (this.finish()) sendTrailersOnly(this.stream, code, message);
+  }
+
+  private sendMessage(message: Buffer): void {
+    if (!this.finish()) return;
+    const stream = this.stream;
+    stream.respond(RESPONSE_HEADERS, { waitForTrailers: true });
+    stream.once('wantTrailers', () => stream.sendTrailers(OK_TRAILERS));
+    stream.end(frame(message));
+  }
+
+  /** Marks the call answered; false when it already was or the stream is gone. */
+  private finish(): boolean {
+    if (this.answered) return false;
+    this.answered = true;
+    this.owner.open.delete(this);
+    return !this.stream.destroyed;
+  }
+}
+
+interface CallOwner {
+  readonly maxReceiveBytes: number;
+  readonly open: Set<UnaryCall>;
+  toStatus(err: unknown, path: string): StatusError;
+}
+
+const RESPONSE_HEADERS = {
+  [h2.HTTP2_HEADER_STATUS]: 200,
+  [h2.HTTP2_HEADER_CONTENT_TYPE]: 'application/grpc+proto',
+  'grpc-accept-encoding': ACCEPTED_ENCODINGS,
+};
+const OK_TRAILERS = { 'grpc-status': '0' };
+
+/** "Trailers-Only": the status rides in the response headers and the stream ends there. */
+function sendTrailersOnly(stream: http2.ServerHttp2Stream, code: status, message: string): void {
+  stream.respond(
+    { ...RESPONSE_HEADERS, 'grpc-status': String(code), 'grpc-message': encodeGrpcMessage(message) },
+    { endStream: true },
+  );
+}
+
 export async function startUnaryServer(ip: string, port: number, options: UnaryServerOptions): Promise<UnaryServer> {
   const { methods, maxReceiveBytes, toStatus } = options;
   const server = http2.createServer({
@@ -117,7 +226,7 @@ export async function startUnaryServer(ip: string, port: number, options: UnaryS
     settings: { maxConcurrentStreams: 2 ** 31 - 1 },
   });
   const sessions = new Set<http2.ServerHttp2Session>();
-  const openCalls = new Set<() => void>();
+  const owner: CallOwner = { maxReceiveBytes, open: new Set(), toStatus };
   let calls = 0;
 
   server.on('session', (session) => {
@@ -136,93 +245,23 @@ export async function startUnaryServer(ip: string, port: number, options: UnaryS
       return;
     }
     calls++;
-    let done = false;
-    let controller: AbortController | undefined;
-    const cancel = () => controller?.abort();
-    const finish = () => {
-      done = true;
-      openCalls.delete(cancel);
-    };
-    const sendStatus = (code: status, message: string) => {
-      if (done || stream.destroyed) return finish();
-      finish();
-      // "Trailers-Only": the status rides in the response headers and the stream ends there.
-      stream.respond(
-        {
-          [h2.HTTP2_HEADER_STATUS]: 200,
-          [h2.HTTP2_HEADER_CONTENT_TYPE]: 'application/grpc+proto',
-          'grpc-accept-encoding': ACCEPTED_ENCODINGS,
-          'grpc-status': String(code),
-          'grpc-message': encodeGrpcMessage(message),
-        },
-        { endStream: true },
-      );
-    };
-    const sendMessage = (message: Buffer) => {
-      if (done || stream.destroyed) return finish();
-      finish();
-      stream.respond(
-        {
-          [h2.HTTP2_HEADER_STATUS]: 200,
-          [h2.HTTP2_HEADER_CONTENT_TYPE]: 'application/grpc+proto',
-          'grpc-accept-encoding': ACCEPTED_ENCODINGS,
-        },
-        { waitForTrailers: true },
-      );
-      stream.once('wantTrailers', () => stream.sendTrailers({ 'grpc-status': '0' }));
-      stream.end(frame(message));
-    };
-
     const method = methods.get(path);
     if (!method) {
       stream.resume(); // drain the request so the stream can close
-      sendStatus(status.UNIMPLEMENTED, `${path.slice(1) || '(no path)'} is not implemented by the devserver`);
+      sendTrailersOnly(
+        stream,
+        status.UNIMPLEMENTED,
+        `${path.slice(1) || '(no path)'} is not implemented by the devserver`,
+      );
       return;
     }
-    openCalls.add(cancel);
+    const call = new UnaryCall(stream, path, headers['grpc-encoding'] as string | undefined, method, owner);
+    owner.open.add(call);
+    stream.on('data', (chunk: Buffer) => call.onData(chunk));
+    stream.on('end', () => call.onEnd());
     // The client resets the stream when it gives up (its deadline, a cancelled long poll, shutdown):
     // that is the call's cancellation. Deadlines need no server timer of their own for the same reason.
-    stream.on('close', () => {
-      if (!done) {
-        finish();
-        cancel();
-      }
-    });
-
-    const chunks: Buffer[] = [];
-    let received = 0;
-    stream.on('data', (chunk: Buffer) => {
-      if (done) return; // answered already (too large): the rest is read and dropped
-      received += chunk.length;
-      if (received > maxReceiveBytes + GRPC_HEADER_BYTES) {
-        chunks.length = 0;
-        sendStatus(status.RESOURCE_EXHAUSTED, `request message larger than ${maxReceiveBytes} bytes`);
-        return;
-      }
-      chunks.push(chunk);
-    });
-    stream.on('end', () => {
-      if (done) return;
-      let request: Buffer;
-      try {
-        const body = chunks.length === 1 ? chunks[0] : Buffer.concat(chunks);
-        request = unframe(body, headers['grpc-encoding'] as string | undefined, maxReceiveBytes);
-      } catch (e) {
-        const failure = e instanceof StatusFailure ? e : new StatusFailure(status.INTERNAL, String(e));
-        sendStatus(failure.code, failure.message);
-        return;
-      }
-      const signal: CallSignal = {
-        get signal() {
-          controller ??= new AbortController();
-          return controller.signal;
-        },
-      };
-      method.call(request, signal).then(sendMessage, (err: unknown) => {
-        const s = toStatus(err, path);
-        sendStatus(s.code, s.message);
-      });
-    });
+    stream.on('close', () => call.abort());
   });
 
   const boundPort = await new Promise<number>((resolve, reject) => {
@@ -241,7 +280,7 @@ export async function startUnaryServer(ip: string, port: number, options: UnaryS
     async close(graceMs) {
       await new Promise<void>((resolve) => {
         const force = setTimeout(() => {
-          for (const cancel of openCalls) cancel();
+          for (const call of [...owner.open]) call.abort();
           for (const session of sessions) session.destroy();
         }, graceMs);
         server.close(() => {

@@ -90,7 +90,7 @@ describe('devserver transport: gRPC over node:http2', () => {
             call: (req, cancellation) =>
               new Promise<Buffer>((resolve) => {
                 releaseWaiter = () => resolve(Buffer.from('released'));
-                cancellation.signal.addEventListener('abort', () => {
+                cancellation.addEventListener('abort', () => {
                   cancelled.push(req.toString());
                   resolve(Buffer.alloc(0));
                 });
@@ -170,9 +170,7 @@ describe('devserver transport: gRPC over node:http2', () => {
           '/t.S/Hang',
           {
             call: (_req, cancellation) =>
-              new Promise<Buffer>((resolve) =>
-                cancellation.signal.addEventListener('abort', () => resolve(Buffer.alloc(0))),
-              ),
+              new Promise<Buffer>((resolve) => cancellation.addEventListener('abort', () => resolve(Buffer.alloc(0)))),
           },
         ],
       ]),
