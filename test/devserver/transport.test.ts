@@ -246,10 +246,11 @@ describe('devserver responses: spliced histories and hand-backs to the completin
     assert.equal(run('0').status, 0, 'without the check the same call goes through (which is why tests turn it on)');
   });
 
-  it('hands eagerly requested activities back in the completion instead of to a poller', async () => {
+  /** Starts a workflow no worker runs and takes its first workflow task by hand. */
+  async function startAndTakeFirstTask(prefix: string) {
     const svc = connection.workflowService;
-    const taskQueue = uniqueId('eager');
-    const workflowId = uniqueId('eager-wf');
+    const taskQueue = uniqueId(prefix);
+    const workflowId = uniqueId(`${prefix}-wf`);
     await svc.startWorkflowExecution({
       namespace: 'default',
       workflowId,
@@ -257,11 +258,16 @@ describe('devserver responses: spliced histories and hand-backs to the completin
       workflowType: { name: 'w' },
       taskQueue: { name: taskQueue },
     });
-    const wft = await svc.pollWorkflowTaskQueue({
+    const task = await svc.pollWorkflowTaskQueue({
       namespace: 'default',
       taskQueue: { name: taskQueue },
       identity: 'me',
     });
+    return { svc, taskQueue, workflowId, task };
+  }
+
+  it('hands eagerly requested activities back in the completion instead of to a poller', async () => {
+    const { svc, taskQueue, workflowId, task: wft } = await startAndTakeFirstTask('eager');
     const activityPoll = svc.pollActivityTaskQueue({
       namespace: 'default',
       taskQueue: { name: taskQueue },
@@ -313,21 +319,7 @@ describe('devserver responses: spliced histories and hand-backs to the completin
   });
 
   it('returns the next workflow task inline when a signal arrived during the task', async () => {
-    const svc = connection.workflowService;
-    const taskQueue = uniqueId('inline');
-    const workflowId = uniqueId('inline-wf');
-    await svc.startWorkflowExecution({
-      namespace: 'default',
-      workflowId,
-      requestId: workflowId,
-      workflowType: { name: 'w' },
-      taskQueue: { name: taskQueue },
-    });
-    const first = await svc.pollWorkflowTaskQueue({
-      namespace: 'default',
-      taskQueue: { name: taskQueue },
-      identity: 'me',
-    });
+    const { svc, taskQueue, workflowId, task: first } = await startAndTakeFirstTask('inline');
     await svc.signalWorkflowExecution({ namespace: 'default', workflowExecution: { workflowId }, signalName: 'go' });
     const otherPoller = svc.pollWorkflowTaskQueue({
       namespace: 'default',
