@@ -13,6 +13,11 @@ interface CommandContext {
   /** Id of the WorkflowTaskCompleted event the commands belong to. */
   completedEventId: number;
   identity?: string;
+  /**
+   * The command's summary/details (`Command.userMetadata`, e.g. an activity's or timer's `summary`):
+   * real Temporal puts them on the first event the command writes, where the UI shows them.
+   */
+  userMetadata?: Msg;
 }
 
 type CommandHandler = (ctx: CommandContext, attrs: Msg) => void;
@@ -77,6 +82,7 @@ export function applyCompletion(
     if (!entry || !handler) {
       throw new Error(`command ${JSON.stringify(Object.keys(command))} is not supported by the devserver`);
     }
+    ctx.userMetadata = command.userMetadata as Msg | undefined;
     handler(ctx, entry[1] as Msg);
   }
   // Messages without a command (update rejections) take effect after the commands.
@@ -86,10 +92,10 @@ export function applyCompletion(
 }
 
 function write(ctx: CommandContext, kind: string, attrs: Msg): number {
-  return ctx.exec.write(
-    event(kind, { ...attrs, workflowTaskCompletedEventId: ctx.completedEventId }),
-    ctx.engine.now(),
-  );
+  const ev = event(kind, { ...attrs, workflowTaskCompletedEventId: ctx.completedEventId });
+  if (ctx.userMetadata) ev.userMetadata = ctx.userMetadata;
+  ctx.userMetadata = undefined; // only the command's first event
+  return ctx.exec.write(ev, ctx.engine.now());
 }
 
 const handlers: Record<string, CommandHandler> = {

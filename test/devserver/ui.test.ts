@@ -9,7 +9,7 @@ import type { WorkflowHandle } from '@temporalio/client';
 import type { temporal } from '@temporalio/proto';
 import { Worker } from '@temporalio/worker';
 import { startHarness, uniqueId, type Harness } from './helpers';
-import { counter, failing, goSignal, greet, hourlyRetry, parent, signalFlow } from './fixtures/workflows';
+import { counter, failing, goSignal, greet, hourlyRetry, parent, signalFlow, summarized } from './fixtures/workflows';
 
 type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
 type Payload = temporal.api.common.v1.IPayload;
@@ -568,6 +568,24 @@ describe('Temporal UI pages against the devserver', () => {
     assert.ok(!hasToken(schedules.nextPageToken));
     assert.equal(num((await svc().countSchedules({ namespace: NAMESPACE })).count), 0);
     assert.deepEqual((await svc().listBatchOperations({ namespace: NAMESPACE, pageSize: 20 })).operationInfo, []);
+  });
+
+  it('timeline summaries: the summary of an activity and of a timer rides on the event its command wrote', async () => {
+    const wf = await h.client.workflow.start(summarized, {
+      taskQueue: h.taskQueue,
+      workflowId: uniqueId('ui-summaries'),
+    });
+    assert.equal(await wf.result(), 'done');
+    const events = await fullHistory(wf);
+    const summaryOf = (kind: keyof HistoryEvent) => json(events.find((e) => e[kind])?.userMetadata?.summary);
+    assert.equal(summaryOf('timerStartedEventAttributes'), 'short nap');
+    assert.equal(summaryOf('activityTaskScheduledEventAttributes'), 'echo step');
+    const others = events.filter((e) => !e.timerStartedEventAttributes && !e.activityTaskScheduledEventAttributes);
+    assert.ok(
+      others.every((e) => !e.userMetadata?.summary),
+      'no other event carries a summary',
+    );
+    all.push(wf);
   });
 
   it('every workflow this file ran replays with the SDK', async () => {
