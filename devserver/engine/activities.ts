@@ -185,6 +185,9 @@ function activityAttemptFailed(
   if (decision.retry) {
     act.attempt++;
     act.lastFailure = failure;
+    act.lastStartedTime = act.startedTime;
+    act.lastAttemptCompleteTime = now;
+    act.currentRetryIntervalMs = decision.delayMs;
     act.startedTime = undefined;
     act.lastHeartbeatTime = undefined;
     act.retryAt = now + decision.delayMs;

@@ -68,6 +68,11 @@ export interface ActivityState {
   /** A retry waits until then before its task is queued. */
   retryAt?: number;
   startedTime?: number;
+  /** Start of the latest attempt, kept after it fails (describe's lastStartedTime). */
+  lastStartedTime?: number;
+  /** When the latest failed attempt ended, and the backoff chosen then (describe reports both). */
+  lastAttemptCompleteTime?: number;
+  currentRetryIntervalMs?: number;
   startedIdentity?: string;
   startedRequestId?: string;
   lastHeartbeatTime?: number;

@@ -36,6 +36,8 @@ export async function readHistory(engine: Engine, req: Msg, signal: CancelSignal
 }
 
 /** Not part of the wire API: lets tests and the UI-facing reads see an execution's pending work. */
+const optionalTs = (ms: number | undefined) => (ms !== undefined ? tsFromMs(ms) : undefined);
+
 export function describeExecution(engine: Engine, req: Msg): Msg {
   const exec = engine.find(req.namespace, req.execution);
   const s = exec.state;
@@ -45,7 +47,9 @@ export function describeExecution(engine: Engine, req: Msg): Msg {
     state: a.cancelRequested ? 3 : a.startedTime !== undefined ? 2 : 1,
     heartbeatDetails: a.heartbeatDetails,
     lastHeartbeatTime: a.lastHeartbeatTime !== undefined ? tsFromMs(a.lastHeartbeatTime) : undefined,
-    lastStartedTime: a.startedTime !== undefined ? tsFromMs(a.startedTime) : undefined,
+    lastStartedTime: optionalTs(a.startedTime ?? a.lastStartedTime),
+    lastAttemptCompleteTime: optionalTs(a.lastAttemptCompleteTime),
+    currentRetryInterval: a.retryAt !== undefined ? durationFromMs(a.currentRetryIntervalMs ?? 0) : undefined,
     attempt: a.attempt,
     maximumAttempts: a.retryPolicy.maximumAttempts,
     scheduledTime: tsFromMs(a.retryAt ?? a.attemptScheduledTime),

@@ -392,6 +392,11 @@ describe('Temporal UI pages against the devserver', () => {
     const history = await fullHistory(retrying);
     const now = Date.now();
     assert.ok(ms(act.nextAttemptScheduleTime) > now + 30 * 60_000, 'the next attempt is about an hour away');
+    // The failed attempt: when it started and ended, and the backoff chosen then (an hour).
+    assert.ok(act.lastStartedTime && act.lastAttemptCompleteTime && act.currentRetryInterval);
+    assert.ok(ms(act.lastStartedTime) <= ms(act.lastAttemptCompleteTime));
+    assert.ok(ms(act.lastAttemptCompleteTime) <= now);
+    assert.equal(ms(act.currentRetryInterval), 3_600_000);
     // The UI pairs a pending activity with its ActivityTaskScheduled event by activityId.
     const scheduled = history.find((e) => e.activityTaskScheduledEventAttributes?.activityId === act.activityId);
     assert.ok(scheduled, 'its ActivityTaskScheduled event is in the history');
