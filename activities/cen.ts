@@ -299,7 +299,16 @@ export function cenActivities(cbn: CbnClient, options: ActivityOptions): CenActi
           await deleteWaitingOutDependents(
             'deleteBandwidthPackage',
             `association of ${item.id} with ${item.cenId}`,
-            () => cbn.unassociateCenBandwidthPackage({ CenId: item.cenId, CenBandwidthPackageId: item.id }),
+            async () => {
+              try {
+                await cbn.unassociateCenBandwidthPackage({ CenId: item.cenId, CenBandwidthPackageId: item.id });
+              } catch (error) {
+                // "Not associated" comes back as a wrong-status code, which would be waited out as busy
+                // until the timeout: if the association is gone meanwhile, that is this step's goal.
+                const now = await describePackage(item.id);
+                if (now && items(now.CenIds).includes(item.cenId)) throw error;
+              }
+            },
             options,
           );
         }

@@ -183,6 +183,50 @@ describe('activities: failures and ambiguity', () => {
     assert.match(outcome.outcome === 'needsHuman' ? outcome.reason : '', /cannot be deleted by API/);
   });
 
+  it('deletes a bandwidth package whose association vanished between the check and the unassociate call', async () => {
+    const quick = createActivities(clients, { pollIntervalMs: 20, timeouts: { delete: 3_000, cen: 3_000 } });
+    const cen = await runActivity(quick.createCen, [
+      { idempotencyKey: 'run-h/cen', name: 'cen-fc-apigw', description: 'd' },
+    ]);
+    await runActivity(quick.waitCenActive, [cen]);
+    const pkg = await runActivity(quick.createBandwidthPackage, [
+      {
+        idempotencyKey: 'run-h/bwp',
+        name: 'cen-bwp-fc-apigw',
+        bandwidthMbps: 2,
+        geographicRegionA: 'China',
+        geographicRegionB: 'China',
+        chargeType: 'POSTPAY',
+        period: 1,
+      },
+    ]);
+    await runActivity(quick.associateBandwidthPackage, [
+      { idempotencyKey: 'run-h/assoc', cenId: cen.cenId, bandwidthPackageId: pkg.bandwidthPackageId },
+    ]);
+    // The activity sees the association, then its unassociate call is held up while someone else
+    // removes the association: the emulator answers the late call "not associated".
+    emulator.addFault({ product: 'cbn', action: 'UnassociateCenBandwidthPackage', count: 1, latencyMs: 400 });
+    const deleting = runActivity(quick.deleteBandwidthPackage, [
+      {
+        kind: 'cenBandwidthPackage',
+        id: pkg.bandwidthPackageId,
+        cenId: cen.cenId,
+        chargeType: 'POSTPAY',
+        region: 'global',
+        name: 'cen-bwp-fc-apigw',
+        createdBy: 'run-h/bwp',
+      },
+    ]);
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    await clients.cbn.unassociateCenBandwidthPackage({
+      CenId: cen.cenId,
+      CenBandwidthPackageId: pkg.bandwidthPackageId,
+    });
+    assert.equal((await deleting).outcome, 'deleted');
+    const left = await clients.cbn.describeCenBandwidthPackages({});
+    assert.equal(JSON.stringify(left).includes(pkg.bandwidthPackageId), false, 'the package is gone');
+  });
+
   it('preflight lists every problem at once and creates nothing', async () => {
     await runActivity(activities.createVpc, [vpcInput('other-run/vpc')]);
     const failure = await rejection(
