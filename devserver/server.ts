@@ -137,11 +137,27 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
     buildService('temporal.api.testservice.v1.TestService', testServiceHandlers(clock), hooks),
   ];
   const ip = options.ip ?? '127.0.0.1';
-  const server = await startUnaryServer(ip, options.port ?? 7233, {
-    methods: new Map(services.flatMap((s) => [...s])),
-    maxReceiveBytes: 128 * 1024 * 1024,
-    toStatus: (err, path) => statusOf(err, path.slice(path.lastIndexOf('/') + 1), hooks.onError),
-  });
+  const wantedPort = options.port ?? 7233;
+  let server;
+  try {
+    server = await startUnaryServer(ip, wantedPort, {
+      methods: new Map(services.flatMap((s) => [...s])),
+      maxReceiveBytes: 128 * 1024 * 1024,
+      toStatus: (err, path) => statusOf(err, path.slice(path.lastIndexOf('/') + 1), hooks.onError),
+    });
+  } catch (err) {
+    // Nothing may stay open behind a failed start (an in-process caller goes on running).
+    engine.shutdown();
+    clock.close();
+    journal?.close();
+    const code = (err as { code?: string }).code;
+    if (code === 'EADDRINUSE') {
+      throw new Error(
+        `cannot listen on ${ip}:${wantedPort}: the port is in use (another devserver or Temporal?); stop it or choose another port (--port, 0 for any free one)`,
+      );
+    }
+    throw err;
+  }
   const port = server.port;
 
   const evictAfterMs = options.evictAfterMs ?? 10_000;

@@ -53,7 +53,7 @@ function encodeGrpcMessage(message: string): string {
 
 function frame(message: Buffer): Buffer {
   const out = Buffer.allocUnsafe(GRPC_HEADER_BYTES + message.length);
-  out[0] = 0; // not compressed: requests are small, and the SDK's clients accept identity
+  out[0] = 0; // responses go out uncompressed: every Temporal client accepts identity
   out.writeUInt32BE(message.length, 1);
   message.copy(out, GRPC_HEADER_BYTES);
   return out;

@@ -3,7 +3,9 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import http2 from 'node:http2';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { Connection } from '@temporalio/client';
@@ -196,6 +198,21 @@ describe('devserver responses: spliced histories and hand-backs to the completin
   });
 
   const payload = { metadata: { encoding: Buffer.from('json/plain') }, data: Buffer.from('"x"') };
+
+  it('a second server on a port in use fails with a clear error and closes its journal again', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'devserver-port-'));
+    const openFiles = () => readdirSync('/proc/self/fd').length;
+    try {
+      const before = openFiles();
+      await assert.rejects(
+        startDevServer({ port: server.port, dbFile: path.join(dir, 'journal.db'), log: () => undefined }),
+        /cannot listen on 127\.0\.0\.1:\d+: the port is in use .*choose another port/,
+      );
+      assert.equal(openFiles(), before, 'no file descriptor left open by the failed start');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 
   it('encodes histories from cached event bytes exactly as protobufjs encodes them', async () => {
     const { encodeMessage, protoType, decodeMessage } = await import('../../devserver/proto');
