@@ -10,6 +10,7 @@ import { executionKey } from './execution';
 import { type ActivityState, RetryState, TimeoutType, decodeToken, encodeToken, event, eventAttributes } from './model';
 import { decideRetry, timeoutFailure } from './retry';
 import type { CancelSignal } from '../grpc/unary-server';
+import { longPollUntil } from './matching';
 
 export function enqueueActivity(engine: Engine, exec: Execution, act: ActivityState): void {
   const task: ActivityTask = { key: exec.key, scheduledEventId: act.scheduledEventId, attempt: act.attempt };
@@ -24,7 +25,7 @@ export async function pollActivityTask(engine: Engine, req: Msg, signal: CancelS
   const namespace = req.namespace as string;
   engine.namespaces.require(namespace);
   const queue = engine.activityQueues.get(namespace, required(req.taskQueue?.name as string, 'taskQueue.name'));
-  const until = Date.now() + engine.pollTimeoutMs;
+  const until = longPollUntil(signal, engine.pollTimeoutMs);
   while (!signal.aborted && Date.now() < until) {
     const task = await queue.poll(req.identity ?? '', until - Date.now(), signal, engine.now());
     if (!task) return {};

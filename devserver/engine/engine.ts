@@ -15,7 +15,7 @@ import {
   unavailable,
 } from '../grpc/status';
 import { Execution, executionKey, type PendingQuery } from './execution';
-import { TaskQueues } from './matching';
+import { TaskQueues, longPollUntil } from './matching';
 import {
   type ExecState,
   type ParentInfo,
@@ -588,7 +588,7 @@ export class Engine {
     this.namespaces.require(namespace);
     const queueName = required(req.taskQueue?.name as string, 'taskQueue.name');
     const queue = this.workflowQueues.get(namespace, queueName);
-    const until = Date.now() + this.pollTimeoutMs;
+    const until = longPollUntil(signal, this.pollTimeoutMs);
     while (!signal.aborted && Date.now() < until) {
       const task = await queue.poll(req.identity ?? '', until - Date.now(), signal, this.now());
       if (!task) return {};

@@ -2,6 +2,18 @@
 // pending promise resolved by the next task added to its queue, or empty after the poll timeout.
 import type { CancelSignal } from '../grpc/unary-server';
 
+/**
+ * How long a long poll may wait: its own limit, but never past the client's deadline less a second,
+ * so the client gets an empty answer (and polls again) instead of DEADLINE_EXCEEDED, as real
+ * Temporal's frontend does ("long poll tail room").
+ */
+export function longPollUntil(signal: CancelSignal, maxWaitMs: number): number {
+  const own = Date.now() + maxWaitMs;
+  return signal.deadline === undefined ? own : Math.min(own, signal.deadline - LONG_POLL_TAIL_ROOM_MS);
+}
+
+const LONG_POLL_TAIL_ROOM_MS = 1_000;
+
 export interface PollerInfo {
   identity: string;
   lastAccessTime: number;

@@ -5,6 +5,7 @@ import type { Engine } from './engine';
 import { type Execution, executionKey } from './execution';
 import type { ExecState } from './model';
 import type { CancelSignal } from '../grpc/unary-server';
+import { longPollUntil } from './matching';
 
 /** A waiting history read returns what it has after this; the SDK asks again. */
 const WAIT_SLICE_MS = 20_000;
@@ -15,7 +16,7 @@ export async function readHistory(engine: Engine, req: Msg, signal: CancelSignal
   const pageSize = Number(req.maximumPageSize) || 1000;
   const token = req.nextPageToken?.length ? Number(Buffer.from(req.nextPageToken).toString()) : 1;
   if (!Number.isInteger(token) || token < 1) throw invalidArgument('nextPageToken is not one this server issued');
-  const until = Date.now() + WAIT_SLICE_MS;
+  const until = longPollUntil(signal, WAIT_SLICE_MS);
   for (;;) {
     const history = engine.historyOf(exec);
     if (closeOnly) {

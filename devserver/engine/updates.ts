@@ -8,6 +8,7 @@ import type { Engine } from './engine';
 import type { Execution } from './execution';
 import { UpdateStage } from './model';
 import type { CancelSignal } from '../grpc/unary-server';
+import { longPollUntil } from './matching';
 
 /** Waiting calls return the stage reached so far after this; the SDK polls again. */
 const WAIT_SLICE_MS = 20_000;
@@ -41,7 +42,7 @@ export async function pollUpdate(engine: Engine, req: Msg, signal: CancelSignal)
 }
 
 async function waitForUpdate(exec: Execution, updateId: string, stage: number, signal: CancelSignal): Promise<Msg> {
-  const until = Date.now() + WAIT_SLICE_MS;
+  const until = longPollUntil(signal, WAIT_SLICE_MS);
   for (;;) {
     const u = exec.state.updates[updateId];
     if (!u) throw notFound('workflow execution already completed before the update finished');

@@ -22,6 +22,8 @@ export interface UnaryMethod {
  */
 export interface CancelSignal {
   readonly aborted: boolean;
+  /** When the client gives up on the call (epoch ms, from its `grpc-timeout`); long polls end before. */
+  readonly deadline?: number;
   addEventListener(type: 'abort', listener: () => void): void;
   removeEventListener(type: 'abort', listener: () => void): void;
 }
@@ -111,9 +113,18 @@ export interface UnaryServer {
   close(graceMs: number): Promise<void>;
 }
 
+/** `grpc-timeout` ("<digits><unit>", unit one of H M S m u n) in ms; undefined when absent or malformed. */
+export function parseGrpcTimeout(value: string | undefined): number | undefined {
+  const m = value === undefined ? null : /^(\d{1,8})([HMSmun])$/.exec(value);
+  if (!m) return undefined;
+  const msPerUnit = { H: 3_600_000, M: 60_000, S: 1_000, m: 1, u: 1e-3, n: 1e-6 }[m[2] as 'H'];
+  return Number(m[1]) * msPerUnit;
+}
+
 /** One call on one HTTP/2 stream: collects the request, runs the method, answers once. */
 class UnaryCall implements CancelSignal {
   aborted = false;
+  readonly deadline: number | undefined;
   private answered = false;
   private listeners: (() => void)[] | undefined;
   private readonly chunks: Buffer[] = [];
@@ -125,7 +136,11 @@ class UnaryCall implements CancelSignal {
     private readonly encoding: string | undefined,
     private readonly method: UnaryMethod,
     private readonly owner: CallOwner,
-  ) {}
+    timeout: string | undefined,
+  ) {
+    const ms = parseGrpcTimeout(timeout);
+    this.deadline = ms === undefined ? undefined : Date.now() + ms;
+  }
 
   addEventListener(_type: 'abort', listener: () => void): void {
     (this.listeners ??= []).push(listener);
@@ -255,7 +270,14 @@ export async function startUnaryServer(ip: string, port: number, options: UnaryS
       );
       return;
     }
-    const call = new UnaryCall(stream, path, headers['grpc-encoding'] as string | undefined, method, owner);
+    const call = new UnaryCall(
+      stream,
+      path,
+      headers['grpc-encoding'] as string | undefined,
+      method,
+      owner,
+      headers['grpc-timeout'] as string | undefined,
+    );
     owner.open.add(call);
     stream.on('data', (chunk: Buffer) => call.onData(chunk));
     stream.on('end', () => call.onEnd());

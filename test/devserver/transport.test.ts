@@ -11,7 +11,7 @@ import { gzipSync } from 'node:zlib';
 import { Connection } from '@temporalio/client';
 import type { temporal } from '@temporalio/proto';
 import { msToTs } from '@temporalio/common/lib/time';
-import { startUnaryServer, type UnaryServer } from '../../devserver/grpc/unary-server';
+import { parseGrpcTimeout, startUnaryServer, type UnaryServer } from '../../devserver/grpc/unary-server';
 import { startDevServer, type DevServer } from '../../devserver';
 import { ServiceError } from '../../devserver/grpc/status';
 import { uniqueId } from './helpers';
@@ -164,6 +164,18 @@ describe('devserver transport: gRPC over node:http2', () => {
     assert.ok(server.calls >= 1);
   });
 
+  it('reads grpc-timeout in every unit and ignores malformed ones', () => {
+    assert.equal(parseGrpcTimeout('70000000u'), 70_000);
+    assert.equal(parseGrpcTimeout('2S'), 2_000);
+    assert.equal(parseGrpcTimeout('1M'), 60_000);
+    assert.equal(parseGrpcTimeout('1H'), 3_600_000);
+    assert.equal(parseGrpcTimeout('250m'), 250);
+    assert.equal(parseGrpcTimeout('5000000n'), 5);
+    assert.equal(parseGrpcTimeout(undefined), undefined);
+    assert.equal(parseGrpcTimeout('123456789S'), undefined, 'at most 8 digits');
+    assert.equal(parseGrpcTimeout('10s'), undefined, 'units are case-sensitive');
+  });
+
   it('close() ends calls still open after the grace period', async () => {
     const extra = await startUnaryServer('127.0.0.1', 0, {
       maxReceiveBytes: 64,
@@ -211,6 +223,47 @@ describe('devserver responses: spliced histories and hand-backs to the completin
       assert.equal(openFiles(), before, 'no file descriptor left open by the failed start');
     } finally {
       rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("long polls end empty a second before the client's deadline instead of failing with DEADLINE_EXCEEDED", async () => {
+    // This server's own poll timeout is a minute; the clients below give up after 1.5 s.
+    const patient = await startDevServer({ port: 0, log: () => undefined });
+    const client = await Connection.connect({ address: patient.address });
+    try {
+      const svc = client.workflowService;
+      const soon = () => new Date(Date.now() + 1_500);
+      const taskQueue = { name: uniqueId('deadline') };
+      const poll = await client.withDeadline(soon(), () =>
+        svc.pollWorkflowTaskQueue({ namespace: 'default', taskQueue, identity: 'me' }),
+      );
+      assert.ok(!poll.taskToken?.length, 'an empty poll answer');
+      const activityPoll = await client.withDeadline(soon(), () =>
+        svc.pollActivityTaskQueue({ namespace: 'default', taskQueue, identity: 'me' }),
+      );
+      assert.ok(!activityPoll.taskToken?.length);
+      const workflowId = uniqueId('deadline-wf');
+      await svc.startWorkflowExecution({
+        namespace: 'default',
+        workflowId,
+        requestId: workflowId,
+        workflowType: { name: 'w' },
+        taskQueue: { name: uniqueId('nobody') },
+      });
+      const page = await client.withDeadline(soon(), () =>
+        svc.getWorkflowExecutionHistory({
+          namespace: 'default',
+          execution: { workflowId },
+          historyEventFilterType: 2,
+          waitNewEvent: true,
+        }),
+      );
+      assert.deepEqual(page.history?.events, [], 'no close event yet, and no error');
+      assert.ok(page.nextPageToken?.length, 'a token to go on waiting with');
+      await svc.terminateWorkflowExecution({ namespace: 'default', workflowExecution: { workflowId } });
+    } finally {
+      await client.close();
+      await patient.close();
     }
   });
 
