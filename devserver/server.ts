@@ -4,7 +4,7 @@ import { Engine, type ExecRecord } from './engine/engine';
 import { Namespaces, type NamespaceRecord } from './engine/namespaces';
 import { buildService, statusOf } from './grpc/service-definition';
 import { startUnaryServer } from './grpc/unary-server';
-import { Journal } from './journal';
+import { Journal, type JournalOpenResult } from './journal';
 import { msFromTs } from './proto';
 import { operatorServiceHandlers } from './services/operator-service';
 import { testServiceHandlers } from './services/test-service';
@@ -68,6 +68,21 @@ function compactJournal(journal: Journal, replayed: number, engine: Engine, name
   execs.forEach((e, i) => engine.setRecordOffsets(e, [offsets[nsRecords.length + i]]));
 }
 
+/**
+ * Applies the journal's records; returns how many there were. A function of its own so that no
+ * closure of `startDevServer` keeps the records (every replayed event) alive after start-up: evicted
+ * histories must really leave memory.
+ */
+function replayJournal(opened: JournalOpenResult, engine: Engine, namespaces: Namespaces): number {
+  opened.records.forEach((raw, i) => {
+    const entry = raw as JournalEntry;
+    if (entry.t === 'exec') engine.replayRecord(entry, opened.offsets[i]);
+    else if (entry.t === 'ns') namespaces.add(entry.record);
+    else if (entry.t === 'sa') Object.assign(namespaces.require(entry.namespace).searchAttributes, entry.added);
+  });
+  return opened.records.length;
+}
+
 function latestEventTime(engine: Engine): number {
   let latest = 0;
   for (const exec of engine.executions.values()) {
@@ -96,14 +111,7 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
   });
   const append = (entry: JournalEntry) => journal?.append(entry); // rare: namespaces, search attributes
 
-  if (opened) {
-    opened.records.forEach((raw, i) => {
-      const entry = raw as JournalEntry;
-      if (entry.t === 'exec') engine.replayRecord(entry, opened.offsets[i]);
-      else if (entry.t === 'ns') namespaces.add(entry.record);
-      else if (entry.t === 'sa') Object.assign(namespaces.require(entry.namespace).searchAttributes, entry.added);
-    });
-  }
+  const replayed = opened ? replayJournal(opened, engine, namespaces) : 0;
   for (const name of options.namespaces ?? ['default']) {
     if (!namespaces.has(name)) append({ t: 'ns', record: namespaces.add({ name }) });
     const added = options.searchAttributes ?? {};
@@ -112,7 +120,7 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
       append({ t: 'sa', namespace: name, added });
     }
   }
-  if (opened && journal) compactJournal(journal, opened.records.length, engine, namespaces);
+  if (journal) compactJournal(journal, replayed, engine, namespaces);
   // Virtual time is not journaled; never let it run behind what the journal already recorded.
   clock.advanceTo(latestEventTime(engine));
   engine.resumeAfterReplay();
