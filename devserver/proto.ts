@@ -44,7 +44,7 @@ export function decodeMessage(type: Type, bytes: Uint8Array): Msg {
  */
 export function encodeMessage(type: Type, obj: Msg): Buffer {
   const present = splicedFieldsOf(type).filter((f) => obj[f.name] != null);
-  if (present.length === 0) return Buffer.from(encodePlain(type, obj));
+  if (present.length === 0) return asBuffer(encodePlain(type, obj));
   const rest = { ...obj };
   for (const f of present) rest[f.name] = undefined;
   const parts: Uint8Array[] = [encodePlain(type, rest)];
@@ -54,6 +54,11 @@ export function encodeMessage(type: Type, obj: Msg): Buffer {
     parts.push(lengthDelimitedKey(f.id, bytes.length), bytes);
   }
   return Buffer.concat(parts);
+}
+
+/** A view of the same bytes (protobufjs already hands out Buffers under Node: no copy). */
+function asBuffer(bytes: Uint8Array): Buffer {
+  return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
 }
 
 /** History is `repeated HistoryEvent events = 1`: each event is key 0x0a, length, bytes. */
