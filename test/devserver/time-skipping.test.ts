@@ -13,6 +13,23 @@ import { ActivityFailure, TimeoutFailure, WorkflowFailedError } from '@temporali
 const executable = { type: 'existing-path' as const, path: path.resolve(__dirname, '../../bin/temporal-devserver') };
 const DAY = 86_400_000;
 
+/** Runs `fn` while a worker with the fixture workflows and `acts` polls a fresh task queue of `env`. */
+async function withWorker(
+  env: TestWorkflowEnvironment,
+  prefix: string,
+  acts: object,
+  fn: (taskQueue: string) => Promise<void>,
+): Promise<void> {
+  const taskQueue = uniqueId(prefix);
+  const worker = await Worker.create({
+    connection: env.nativeConnection,
+    taskQueue,
+    workflowBundle: await fixtureBundle(),
+    activities: acts,
+  });
+  await worker.runUntil(() => fn(taskQueue));
+}
+
 describe('SDK TestWorkflowEnvironment.createTimeSkipping against the devserver', () => {
   let env: TestWorkflowEnvironment;
   before(async () => {
@@ -24,14 +41,7 @@ describe('SDK TestWorkflowEnvironment.createTimeSkipping against the devserver',
   });
 
   it('fires a 30-day timer at once while activities run in real time', async () => {
-    const taskQueue = uniqueId('skip');
-    const worker = await Worker.create({
-      connection: env.nativeConnection,
-      taskQueue,
-      workflowBundle: await fixtureBundle(),
-      activities,
-    });
-    await worker.runUntil(async () => {
+    await withWorker(env, 'skip', activities, async (taskQueue) => {
       const handle = await env.client.workflow.start(longTimer, { taskQueue, workflowId: uniqueId('long') });
       assert.equal(await handle.result(), 'before-after');
       const history = await handle.fetchHistory();
@@ -43,14 +53,7 @@ describe('SDK TestWorkflowEnvironment.createTimeSkipping against the devserver',
   });
 
   it('advances time with env.sleep and reports it via GetCurrentTime', async () => {
-    const taskQueue = uniqueId('sleep');
-    const worker = await Worker.create({
-      connection: env.nativeConnection,
-      taskQueue,
-      workflowBundle: await fixtureBundle(),
-      activities,
-    });
-    await worker.runUntil(async () => {
+    await withWorker(env, 'sleep', activities, async (taskQueue) => {
       const before = await env.currentTimeMs();
       const handle = await env.client.workflow.start(sleeper, {
         taskQueue,
@@ -67,19 +70,11 @@ describe('SDK TestWorkflowEnvironment.createTimeSkipping against the devserver',
   });
 
   it('lets an activity call env.sleep to provoke its own start-to-close timeout', async () => {
-    const taskQueue = uniqueId('activity-sleep');
-    const worker = await Worker.create({
-      connection: env.nativeConnection,
-      taskQueue,
-      workflowBundle: await fixtureBundle(),
-      activities: {
-        sleepVirtually: async () => {
-          await env.sleep(2 * 60_000);
-          return 'slept';
-        },
-      },
-    });
-    await worker.runUntil(async () => {
+    const sleepVirtually = async () => {
+      await env.sleep(2 * 60_000);
+      return 'slept';
+    };
+    await withWorker(env, 'activity-sleep', { sleepVirtually }, async (taskQueue) => {
       const handle = await env.client.workflow.start(virtualActivityTimeout, { taskQueue, workflowId: uniqueId('vt') });
       const err = await handle.result().then(
         () => assert.fail('the activity should time out'),
@@ -105,14 +100,7 @@ describe('SDK TestWorkflowEnvironment.createLocal against the devserver', () => 
   });
 
   it('runs a workflow', async () => {
-    const taskQueue = uniqueId('local');
-    const worker = await Worker.create({
-      connection: env.nativeConnection,
-      taskQueue,
-      workflowBundle: await fixtureBundle(),
-      activities,
-    });
-    await worker.runUntil(async () => {
+    await withWorker(env, 'local', activities, async (taskQueue) => {
       const handle = await env.client.workflow.start(greet, { taskQueue, workflowId: uniqueId('g'), args: ['local'] });
       assert.equal(await handle.result(), 'hello local');
       await replayHistory(await handle.fetchHistory(), handle.workflowId);
