@@ -6,6 +6,7 @@ import {
   ApplicationFailure,
   TimeoutFailure,
   WorkflowFailedError,
+  type WorkflowHandle,
 } from '@temporalio/client';
 import { startHarness, uniqueId, type Harness } from './helpers';
 import { asyncTokens, cancelledActivities } from './fixtures/activities';
@@ -18,7 +19,12 @@ import {
   flakyActivity,
 } from './fixtures/workflows';
 
-function activityFailureOf(err: unknown): ActivityFailure {
+/** Waits for the workflow to fail and returns the ActivityFailure that failed it. */
+async function activityFailureOf(handle: WorkflowHandle): Promise<ActivityFailure> {
+  const err = await handle.result().then(
+    () => assert.fail(`${handle.workflowId} should fail`),
+    (e: unknown) => e,
+  );
   assert.ok(err instanceof WorkflowFailedError, `expected WorkflowFailedError, got ${String(err)}`);
   assert.ok(err.cause instanceof ActivityFailure, `expected ActivityFailure cause, got ${String(err.cause)}`);
   return err.cause;
@@ -52,11 +58,7 @@ describe('devserver activities with the real SDK', () => {
       taskQueue: h.taskQueue,
       workflowId: uniqueId('fatal'),
     });
-    const err = await handle.result().then(
-      () => assert.fail('should fail'),
-      (e: unknown) => e,
-    );
-    const failure = activityFailureOf(err);
+    const failure = await activityFailureOf(handle);
     assert.equal(failure.retryState, 'NON_RETRYABLE_FAILURE');
     assert.ok(failure.cause instanceof ApplicationFailure);
     assert.equal(failure.cause.type, 'Fatal');
@@ -70,11 +72,7 @@ describe('devserver activities with the real SDK', () => {
         workflowId: uniqueId(kind),
         args: [kind],
       });
-      const err = await handle.result().then(
-        () => assert.fail('should time out'),
-        (e: unknown) => e,
-      );
-      const failure = activityFailureOf(err);
+      const failure = await activityFailureOf(handle);
       assert.equal(failure.retryState, 'MAXIMUM_ATTEMPTS_REACHED');
       assert.ok(failure.cause instanceof TimeoutFailure);
       assert.equal(failure.cause.timeoutType, kind === 'startToClose' ? 'START_TO_CLOSE' : 'HEARTBEAT');
@@ -92,11 +90,7 @@ describe('devserver activities with the real SDK', () => {
         workflowId: uniqueId(kind),
         args: [kind],
       });
-      const err = await handle.result().then(
-        () => assert.fail('should time out'),
-        (e: unknown) => e,
-      );
-      const failure = activityFailureOf(err);
+      const failure = await activityFailureOf(handle);
       assert.ok(failure.cause instanceof TimeoutFailure, `${kind}: ${String(failure.cause)}`);
       assert.equal(failure.cause.timeoutType, timeoutType);
       // Neither timeout is retried (retrying cannot help); which of these two states real Temporal
